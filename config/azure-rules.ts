@@ -1,0 +1,100 @@
+/**
+ * Naming and value rules that Azure and Entra ID enforce, kept in one place so
+ * that the registry schema and the constructs agree. Each rule carries the
+ * sentence that tells a user what is allowed.
+ */
+
+export interface Rule {
+  /** What is allowed, phrased for an error message. */
+  readonly allowed: string;
+  readonly test: (value: string) => boolean;
+}
+
+function pattern(re: RegExp, allowed: string): Rule {
+  return { allowed, test: (value) => re.test(value) };
+}
+
+/** Lowercase GUIDs only: the tenant id is part of the token issuer, compared as text. */
+export const guid = pattern(
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  "a GUID in lowercase, like 72f988bf-86f1-41af-91ab-2d7cd011db47",
+);
+
+export const customerName = pattern(
+  /^(?!.*--)[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/,
+  "1 to 32 lowercase letters, digits and single hyphens, starting with a letter and ending with a letter or digit (it becomes the stack ids customer-<name> and cmk-<name>)",
+);
+
+export const location = pattern(
+  /^[a-z][a-z0-9]{1,39}$/,
+  "an Azure region name in lowercase without spaces, like eastus2 or westeurope",
+);
+
+export const resourceGroupName: Rule = {
+  allowed: "1 to 90 letters, digits, underscores, hyphens, periods and parentheses, not ending with a period",
+  test: (value) => /^[\p{L}\p{N}_.()-]{1,90}$/u.test(value) && !value.endsWith("."),
+};
+
+export const keyVaultName = pattern(
+  /^(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$/,
+  "3 to 24 letters, digits and single hyphens, starting with a letter and ending with a letter or digit (globally unique)",
+);
+
+export const keyName = pattern(/^[a-zA-Z0-9-]{1,127}$/, "1 to 127 letters, digits and hyphens");
+
+export const identityName = pattern(
+  /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,127}$/,
+  "3 to 128 letters, digits, hyphens and underscores, starting with a letter or digit",
+);
+
+/** Entra's rule; the azuread provider itself checks only the length. */
+export const credentialDisplayName = pattern(
+  /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,119}$/,
+  "3 to 120 letters, digits, hyphens and underscores, starting with a letter or digit (Entra's rule; the name cannot be changed later)",
+);
+
+export const applicationDisplayName: Rule = {
+  allowed: "1 to 120 characters, not blank and without leading or trailing spaces",
+  test: (value) => value.length >= 1 && value.length <= 120 && value.trim() === value && value !== "",
+};
+
+export const storageAccountName = pattern(/^[a-z0-9]{3,24}$/, "3 to 24 lowercase letters and digits (globally unique)");
+
+export const httpsUrl = pattern(/^https:\/\/[a-zA-Z0-9.-]+(?::\d+)?(?:\/[^\s]*)?$/, "an https:// URL");
+
+/** Public-cloud vault URI: the cross-tenant audience used here is the public cloud's. */
+export const keyVaultUri = pattern(
+  /^https:\/\/(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]\.vault\.azure\.net\/?$/,
+  "a public-cloud vault URI, https://<vault name>.vault.azure.net/",
+);
+
+/** ISO 8601 durations as Key Vault rotation policies take them. */
+export const isoDuration = pattern(
+  /^P(?=\d)(?:\d+Y)?(?:\d+M)?(?:\d+D)?$/,
+  "an ISO 8601 duration in years, months and days, like P90D, P18M or P1Y",
+);
+
+/** Approximate length of an ISO 8601 duration in days (years 365, months 30). */
+export function durationDays(value: string): number {
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(value);
+  if (!match) return Number.NaN;
+  const [years, months, days] = match.slice(1).map((part) => Number(part ?? 0));
+  return years * 365 + months * 30 + days;
+}
+
+export const terraformDuration = pattern(/^(?=\d)(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, "a duration like 30s, 5m or 1h");
+
+/** A path relative to the project folder, without `..` and outside cdktf.out. */
+export const stateDirectory: Rule = {
+  allowed:
+    "a relative path inside the project folder (forward slashes, no '..', not inside cdktf.out), like terraform-state",
+  test: (value) =>
+    /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/.test(value) &&
+    !value.split("/").some((part) => part === ".." || part === ".") &&
+    value.split("/")[0] !== "cdktf.out",
+};
+
+export const storageContainerName = pattern(
+  /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/,
+  "3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit",
+);

@@ -1,0 +1,204 @@
+import { durationDays, guid } from "./azure-rules";
+
+/**
+ * Rules that span fields or entries. They read the parsed file as it is, so
+ * they still run when the schema has found problems elsewhere: the user sees
+ * every problem in one pass.
+ */
+
+export interface Problem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly received?: unknown;
+}
+
+/** Key sizes that each encrypting service accepts (Azure SQL TDE stops at 3072). */
+export const SERVICE_KEY_SIZES: Readonly<Record<"storage", readonly number[]>> = {
+  storage: [2048, 3072, 4096],
+};
+
+/** Fields that only mean something when this project creates the customer's vault. */
+const MANAGED_ONLY: readonly (readonly string[])[] = [
+  ["subscriptionId"],
+  ["location"],
+  ["resourceGroup"],
+  ["backend"],
+  ["keyVault", "sku"],
+  ["keyVault", "softDeleteRetentionDays"],
+  ["keyVault", "roleWait"],
+  ["key", "type"],
+  ["key", "size"],
+  ["key", "rotateAfter"],
+];
+
+const MIN_ROTATION_DAYS = 7;
+
+/** customers[0].keyVault.name */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.map((part, index) => (typeof part === "number" ? `[${part}]` : index === 0 ? part : `.${part}`)).join("");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function at(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const part of path) {
+    if (!isRecord(current)) return undefined;
+    current = current[part];
+  }
+  return current;
+}
+
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** Reports every later entry whose value repeats an earlier one. */
+function duplicates(
+  entries: { path: (string | number)[]; value: unknown }[],
+  what: string,
+  normalise: (value: string) => string = (value) => value,
+): Problem[] {
+  const seen = new Map<string, string>();
+  const problems: Problem[] = [];
+  for (const { path, value } of entries) {
+    if (typeof value !== "string") continue;
+    const key = normalise(value);
+    const first = seen.get(key);
+    if (first === undefined) {
+      seen.set(key, formatPath(path));
+    } else {
+      problems.push({
+        path,
+        received: value,
+        message: `${what} is already used at ${first}; ${what}s must be unique`,
+      });
+    }
+  }
+  return problems;
+}
+
+export function checkRegistry(data: unknown): Problem[] {
+  const problems: Problem[] = [];
+  const providerTenant = at(data, ["provider", "tenantId"]);
+  const customers = list(at(data, ["customers"]));
+
+  customers.forEach((customer, index) => {
+    const base = ["customers", index];
+    const tenant = at(customer, ["tenantId"]);
+    if (
+      typeof tenant === "string" &&
+      typeof providerTenant === "string" &&
+      guid.test(tenant.toLowerCase()) &&
+      tenant.toLowerCase() === providerTenant.toLowerCase()
+    ) {
+      problems.push({
+        path: [...base, "tenantId"],
+        received: tenant,
+        message:
+          "is the provider's own tenant (provider.tenantId); cross-tenant keys need the customer's tenant, a different one",
+      });
+    }
+
+    const vaultName = at(customer, ["keyVault", "name"]);
+    const vaultUri = at(customer, ["keyVault", "uri"]);
+    if (vaultName !== undefined && vaultUri !== undefined) {
+      problems.push({
+        path: [...base, "keyVault"],
+        message:
+          "gives both name and uri; give name when this project creates the customer's vault, or uri when the customer runs its side itself",
+      });
+    } else if (vaultName === undefined && vaultUri === undefined && isRecord(at(customer, ["keyVault"]))) {
+      problems.push({
+        path: [...base, "keyVault"],
+        message:
+          "needs name (this project creates the vault in the customer's tenant) or uri (the customer runs its side and gives the vault's URI)",
+      });
+    }
+
+    if (vaultUri !== undefined && vaultName === undefined) {
+      for (const field of MANAGED_ONLY) {
+        const value = at(customer, field);
+        if (value !== undefined) {
+          problems.push({
+            path: [...base, ...field],
+            received: value,
+            message:
+              "is only used when this project creates the customer's vault (keyVault.name); remove it, since keyVault.uri says the customer runs its side itself",
+          });
+        }
+      }
+    }
+    if (vaultName !== undefined) {
+      for (const field of ["subscriptionId", "location", "resourceGroup"]) {
+        if (at(customer, [field]) === undefined) {
+          problems.push({
+            path: [...base, field],
+            message: "is required when this project creates the customer's vault (keyVault.name is given)",
+          });
+        }
+      }
+    }
+
+    const keyType = at(customer, ["key", "type"]);
+    const sku = at(customer, ["keyVault", "sku"]) ?? "standard";
+    if (keyType === "RSA-HSM" && sku !== "premium") {
+      problems.push({
+        path: [...base, "key", "type"],
+        received: keyType,
+        message: `needs a premium vault (keyVault.sku: premium, received ${JSON.stringify(sku)}); use RSA with a standard vault`,
+      });
+    }
+
+    const keySize = at(customer, ["key", "size"]);
+    const services = list(at(customer, ["storage", "accounts"])).length > 0 ? (["storage"] as const) : [];
+    for (const service of services) {
+      const accepted = SERVICE_KEY_SIZES[service];
+      // Sizes outside every service's list are reported by the schema already.
+      if (typeof keySize === "number" && SERVICE_KEY_SIZES.storage.includes(keySize) && !accepted.includes(keySize)) {
+        problems.push({
+          path: [...base, "key", "size"],
+          received: keySize,
+          message: `is not accepted by ${service}, which this customer uses; allowed: ${accepted.join(", ")}`,
+        });
+      }
+    }
+
+    const rotateAfter = at(customer, ["key", "rotateAfter"]);
+    if (typeof rotateAfter === "string" && durationDays(rotateAfter) < MIN_ROTATION_DAYS) {
+      problems.push({
+        path: [...base, "key", "rotateAfter"],
+        received: rotateAfter,
+        message: `is shorter than Key Vault's minimum rotation interval; allowed: at least P${MIN_ROTATION_DAYS}D`,
+      });
+    }
+  });
+
+  problems.push(
+    ...duplicates(
+      customers.map((customer, index) => ({ path: ["customers", index, "name"], value: at(customer, ["name"]) })),
+      "customer name",
+      (value) => value.toLowerCase(),
+    ),
+    ...duplicates(
+      customers.map((customer, index) => ({
+        path: ["customers", index, "keyVault", "name"],
+        value: at(customer, ["keyVault", "name"]),
+      })),
+      "key vault name",
+      (value) => value.toLowerCase(),
+    ),
+    ...duplicates(
+      customers.flatMap((customer, index) =>
+        list(at(customer, ["storage", "accounts"])).map((account, accountIndex) => ({
+          path: ["customers", index, "storage", "accounts", accountIndex, "name"],
+          value: at(account, ["name"]),
+        })),
+      ),
+      "storage account name",
+    ),
+  );
+  return problems;
+}

@@ -1,0 +1,231 @@
+import { readFileSync } from "node:fs";
+import { parseDocument } from "yaml";
+import { checkRegistry, formatPath, Problem } from "./registry-checks";
+import { Backend, RawRegistry, registrySchema } from "./registry-schema";
+
+/** The registry used when CMK_REGISTRY is not set, relative to the project folder. */
+export const DEFAULT_REGISTRY_FILE = "registry/registry.yaml";
+
+export type { Backend } from "./registry-schema";
+export type KeyType = "RSA" | "RSA-HSM";
+export type KeySize = 2048 | 3072 | 4096;
+export type VaultSku = "standard" | "premium";
+
+export interface ProviderEntry {
+  readonly name: string;
+  readonly tenantId: string;
+  readonly subscriptionId: string;
+  readonly location: string;
+  readonly resourceGroup: string;
+  readonly applicationDisplayName: string;
+  readonly redirectUris: readonly string[];
+  readonly identityName: string;
+  readonly credentialDisplayName: string;
+}
+
+/** The customer's side is built by this project, as the customer-<name> stack. */
+export interface ManagedCustomerKey {
+  readonly kind: "managed";
+  readonly subscriptionId: string;
+  readonly location: string;
+  readonly resourceGroup: string;
+  readonly backend: Backend;
+  readonly vault: {
+    readonly name: string;
+    readonly sku: VaultSku;
+    readonly softDeleteRetentionDays: number;
+    readonly roleWait: string;
+  };
+  readonly key: {
+    readonly name: string;
+    readonly type: KeyType;
+    readonly size: KeySize;
+    readonly rotateAfter: string;
+  };
+}
+
+/** The customer runs its side itself and gives the vault URI and key name. */
+export interface ExternalCustomerKey {
+  readonly kind: "external";
+  readonly vaultUri: string;
+  readonly keyName: string;
+}
+
+export interface StorageAccountEntry {
+  readonly name: string;
+  readonly replication: "LRS" | "ZRS" | "GRS" | "RAGRS" | "GZRS" | "RAGZRS";
+  readonly accessTier: "Hot" | "Cool" | "Cold";
+  readonly infrastructureEncryption: boolean;
+}
+
+export interface CustomerEntry {
+  readonly name: string;
+  readonly tenantId: string;
+  readonly key: ManagedCustomerKey | ExternalCustomerKey;
+  readonly storage: {
+    readonly resourceGroup: string;
+    readonly location: string;
+    readonly accounts: readonly StorageAccountEntry[];
+  };
+}
+
+export interface Registry {
+  /** The file the registry was read from, as given. */
+  readonly file: string;
+  /** The backend of the provider and cmk-<name> stacks, and the default for customer-<name>. */
+  readonly backend: Backend;
+  readonly provider: ProviderEntry;
+  readonly customers: readonly CustomerEntry[];
+}
+
+/** Defaults of the customer's vault and key: secure and accepted by every encrypting service. */
+export const CUSTOMER_KEY_DEFAULTS = {
+  sku: "standard",
+  softDeleteRetentionDays: 90,
+  roleWait: "5m",
+  type: "RSA",
+  size: 3072,
+  rotateAfter: "P1Y",
+} as const satisfies {
+  sku: VaultSku;
+  softDeleteRetentionDays: number;
+  roleWait: string;
+  type: KeyType;
+  size: KeySize;
+  rotateAfter: string;
+};
+
+/** Every problem found in a registry file, each a full sentence. */
+export class RegistryError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `${file}: the registry has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+        problems.map((problem) => `  - ${problem}`).join("\n"),
+    );
+    this.name = "RegistryError";
+  }
+}
+
+function describe(value: unknown): string {
+  const shown = JSON.stringify(value);
+  if (shown === undefined) return String(value);
+  return shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
+}
+
+function customerLabel(data: unknown, path: readonly (string | number)[]): string {
+  if (path[0] !== "customers" || typeof path[1] !== "number" || path.length < 3) return "";
+  const customers = (data as { customers?: unknown } | null)?.customers;
+  const name = Array.isArray(customers) ? (customers[path[1]] as { name?: unknown } | null)?.name : undefined;
+  return typeof name === "string" ? ` (customer "${name}")` : "";
+}
+
+function sentence(file: string, data: unknown, problem: Problem): string {
+  const where = problem.path.length > 0 ? formatPath(problem.path) : "(top level)";
+  const received = problem.received === undefined ? "" : ` (received ${describe(problem.received)})`;
+  return `${file}: ${where}${customerLabel(data, problem.path)}: ${problem.message}${received}`;
+}
+
+/** Parses and validates registry text; throws RegistryError listing every problem. */
+export function parseRegistry(text: string, file: string): Registry {
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  if (document.errors.length > 0) {
+    throw new RegistryError(
+      file,
+      document.errors.map((error) => {
+        const position = error.linePos?.[0];
+        const where = position ? `:${position.line}:${position.col}` : "";
+        return `${file}${where}: not valid YAML: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`;
+      }),
+    );
+  }
+  const data: unknown = document.toJS();
+
+  const problems: Problem[] = [];
+  const parsed = registrySchema.safeParse(data ?? {}, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const received = issue.code === "unrecognized_keys" || issue.input === undefined ? undefined : issue.input;
+      problems.push({ path: issue.path as (string | number)[], message: issue.message, received });
+    }
+  }
+  problems.push(...checkRegistry(data));
+  if (problems.length > 0 || !parsed.success) {
+    throw new RegistryError(
+      file,
+      problems.map((problem) => sentence(file, data, problem)),
+    );
+  }
+  return normalise(parsed.data, file);
+}
+
+/** Reads, parses and validates a registry file. */
+export function loadRegistry(file: string): Registry {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new RegistryError(file, [
+      `${file}: cannot read the registry file (${reason}); set CMK_REGISTRY to a registry file, or run from the project folder to use ${DEFAULT_REGISTRY_FILE}`,
+    ]);
+  }
+  return parseRegistry(text, file);
+}
+
+function normalise(raw: RawRegistry, file: string): Registry {
+  const provider = raw.provider;
+  return {
+    file,
+    backend: raw.backend,
+    provider: {
+      name: provider.name,
+      tenantId: provider.tenantId,
+      subscriptionId: provider.subscriptionId,
+      location: provider.location,
+      resourceGroup: provider.resourceGroup,
+      applicationDisplayName: provider.application.displayName,
+      redirectUris: provider.application.redirectUris,
+      identityName: provider.identity.name,
+      credentialDisplayName: provider.federatedCredential.displayName,
+    },
+    customers: raw.customers.map((customer): CustomerEntry => {
+      const vault = customer.keyVault;
+      const key: ManagedCustomerKey | ExternalCustomerKey =
+        vault.uri !== undefined
+          ? { kind: "external", vaultUri: vault.uri, keyName: customer.key.name }
+          : {
+              kind: "managed",
+              // checkRegistry guarantees these three when keyVault.name is given.
+              subscriptionId: customer.subscriptionId as string,
+              location: customer.location as string,
+              resourceGroup: customer.resourceGroup as string,
+              backend: customer.backend ?? raw.backend,
+              vault: {
+                name: vault.name as string,
+                sku: vault.sku ?? CUSTOMER_KEY_DEFAULTS.sku,
+                softDeleteRetentionDays: vault.softDeleteRetentionDays ?? CUSTOMER_KEY_DEFAULTS.softDeleteRetentionDays,
+                roleWait: vault.roleWait ?? CUSTOMER_KEY_DEFAULTS.roleWait,
+              },
+              key: {
+                name: customer.key.name,
+                type: customer.key.type ?? CUSTOMER_KEY_DEFAULTS.type,
+                size: customer.key.size ?? CUSTOMER_KEY_DEFAULTS.size,
+                rotateAfter: customer.key.rotateAfter ?? CUSTOMER_KEY_DEFAULTS.rotateAfter,
+              },
+            };
+      return {
+        name: customer.name,
+        tenantId: customer.tenantId,
+        key,
+        storage: {
+          resourceGroup: customer.storage.resourceGroup,
+          location: customer.storage.location ?? provider.location,
+          accounts: customer.storage.accounts,
+        },
+      };
+    }),
+  };
+}

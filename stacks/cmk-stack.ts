@@ -1,0 +1,69 @@
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import type { CustomerEntry, Registry } from "../config/registry";
+import { CustomerStorage } from "../constructs/customer-storage";
+import { azurermProvider } from "./azure-providers";
+import {
+  CMK_OUTPUT,
+  cmkStackName,
+  CUSTOMER_OUTPUT,
+  customerStackName,
+  PROVIDER_OUTPUT,
+  PROVIDER_STACK,
+} from "./contract";
+import { readStackOutputs, useBackend } from "./state";
+
+/**
+ * The vendor's resources for one customer, in the provider's tenant (phase 3),
+ * encrypted with the customer's key through the vendor's identity.
+ */
+export class CmkStack extends TerraformStack {
+  readonly storage: CustomerStorage;
+
+  constructor(scope: Construct, registry: Registry, customer: CustomerEntry) {
+    const name = cmkStackName(customer.name);
+    super(scope, name);
+    const provider = registry.provider;
+
+    useBackend(this, name, registry.backend);
+    azurermProvider(this, provider.tenantId, provider.subscriptionId, {
+      // Shared keys are off on every account, so data-plane calls use Entra ID.
+      storageUseAzuread: true,
+    });
+
+    const identity = readStackOutputs(this, "provider-outputs", PROVIDER_STACK, registry.backend, [
+      PROVIDER_OUTPUT.applicationClientId,
+      PROVIDER_OUTPUT.identityId,
+    ]);
+
+    let keyVaultUri: string;
+    let keyName: string;
+    if (customer.key.kind === "managed") {
+      const producer = customerStackName(customer.name);
+      const key = readStackOutputs(this, "customer-outputs", producer, customer.key.backend, [
+        CUSTOMER_OUTPUT.keyVaultUri,
+        CUSTOMER_OUTPUT.keyName,
+      ]);
+      keyVaultUri = key.get(CUSTOMER_OUTPUT.keyVaultUri);
+      keyName = key.get(CUSTOMER_OUTPUT.keyName);
+    } else {
+      keyVaultUri = customer.key.vaultUri;
+      keyName = customer.key.keyName;
+    }
+
+    this.storage = new CustomerStorage(this, "customer-storage", {
+      resourceGroupName: customer.storage.resourceGroup,
+      location: customer.storage.location,
+      accounts: customer.storage.accounts,
+      identityId: identity.get(PROVIDER_OUTPUT.identityId),
+      applicationClientId: identity.get(PROVIDER_OUTPUT.applicationClientId),
+      keyVaultUri,
+      keyName,
+    });
+
+    new TerraformOutput(this, CMK_OUTPUT.storageAccountIds, {
+      value: Object.fromEntries(this.storage.accounts.map((account) => [account.node.id, account.account.id])),
+      description: "ARM ids of this customer's storage accounts, by name.",
+    });
+  }
+}

@@ -1,0 +1,87 @@
+import {
+  AzurermBackend,
+  DataTerraformRemoteStateAzurerm,
+  DataTerraformRemoteStateLocal,
+  LocalBackend,
+  TerraformStack,
+} from "cdktf";
+import { Construct } from "constructs";
+import type { Backend } from "../config/registry";
+
+/**
+ * Where cdktf runs Terraform for each stack, relative to the project folder:
+ * local state paths are written relative to it so that the synthesized JSON
+ * holds no path of the machine it was made on.
+ */
+const STACK_WORKING_DIRECTORY_DEPTH = ["cdktf.out", "stacks", "<stack>"].length;
+
+/** Path of a stack's local state file as Terraform resolves it from any stack's working directory. */
+export function localStatePath(directory: string, stack: string): string {
+  return `${"../".repeat(STACK_WORKING_DIRECTORY_DEPTH)}${directory}/${stack}.tfstate`;
+}
+
+function stateKey(stack: string): string {
+  return `${stack}.tfstate`;
+}
+
+/** Gives a stack the backend that the registry names for it. */
+export function useBackend(stack: TerraformStack, stackName: string, backend: Backend): void {
+  if (backend.type === "local") {
+    new LocalBackend(stack, { path: localStatePath(backend.directory, stackName) });
+  } else {
+    new AzurermBackend(stack, {
+      tenantId: backend.tenantId,
+      subscriptionId: backend.subscriptionId,
+      resourceGroupName: backend.resourceGroup,
+      storageAccountName: backend.storageAccount,
+      containerName: backend.container,
+      key: stateKey(stackName),
+      useAzureadAuth: true,
+    });
+  }
+}
+
+/** Outputs of another stack, read from its state. */
+export interface StackOutputs {
+  get(output: string): string;
+}
+
+/**
+ * Reads the named outputs of another stack. When that stack has not been
+ * deployed, or lacks one of the outputs, the plan stops with an error that
+ * names the stack to deploy first, instead of Terraform's "unsupported
+ * attribute" on a later resource.
+ */
+export function readStackOutputs(
+  scope: Construct,
+  id: string,
+  producer: string,
+  backend: Backend,
+  outputs: readonly string[],
+): StackOutputs {
+  const state =
+    backend.type === "local"
+      ? new DataTerraformRemoteStateLocal(scope, id, { path: localStatePath(backend.directory, producer) })
+      : new DataTerraformRemoteStateAzurerm(scope, id, {
+          tenantId: backend.tenantId,
+          subscriptionId: backend.subscriptionId,
+          resourceGroupName: backend.resourceGroup,
+          storageAccountName: backend.storageAccount,
+          containerName: backend.container,
+          key: stateKey(producer),
+          useAzureadAuth: true,
+        });
+
+  const wanted = `[${outputs.map((output) => JSON.stringify(output)).join(", ")}]`;
+  const missing = `setsubtract(${wanted}, keys(self.outputs))`;
+  state.addOverride("lifecycle", {
+    postcondition: [
+      {
+        condition: `\${length(${missing}) == 0}`,
+        error_message: `The state of stack "${producer}" lacks the outputs \${join(", ", sort(${missing}))}. Deploy that stack first: npx cdktf deploy ${producer}`,
+      },
+    ],
+  });
+
+  return { get: (output) => state.getString(output) };
+}

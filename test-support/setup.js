@@ -1,0 +1,3 @@
+// cdktf's matchers (toHaveResource, toHaveResourceWithProperties, ...).
+const cdktf = require("cdktf");
+cdktf.Testing.setupJest();
