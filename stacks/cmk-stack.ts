@@ -31,7 +31,7 @@ export class CmkStack extends TerraformStack {
       storageUseAzuread: true,
     });
 
-    const identity = readStackOutputs(this, "provider-outputs", PROVIDER_STACK, registry.backend, [
+    const identity = readStackOutputs(this, PROVIDER_STACK, registry.backend, [
       PROVIDER_OUTPUT.applicationClientId,
       PROVIDER_OUTPUT.identityId,
     ]);
@@ -40,7 +40,7 @@ export class CmkStack extends TerraformStack {
     let keyName: string;
     if (customer.key.kind === "managed") {
       const producer = customerStackName(customer.name);
-      const key = readStackOutputs(this, "customer-outputs", producer, customer.key.backend, [
+      const key = readStackOutputs(this, producer, customer.key.backend, [
         CUSTOMER_OUTPUT.keyVaultUri,
         CUSTOMER_OUTPUT.keyName,
       ]);

@@ -28,9 +28,7 @@ export class CustomerStack extends TerraformStack {
     azureadProvider(this, customer.tenantId);
     new TimeProvider(this, "time");
 
-    const provider = readStackOutputs(this, "provider-outputs", PROVIDER_STACK, registry.backend, [
-      PROVIDER_OUTPUT.applicationClientId,
-    ]);
+    const provider = readStackOutputs(this, PROVIDER_STACK, registry.backend, [PROVIDER_OUTPUT.applicationClientId]);
 
     this.install = new ApplicationInstall(this, "application-install", {
       clientId: provider.get(PROVIDER_OUTPUT.applicationClientId),

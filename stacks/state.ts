@@ -46,23 +46,32 @@ export interface StackOutputs {
   get(output: string): string;
 }
 
+/** Terraform name of the remote-state data source that reads a producer stack. */
+export function remoteStateName(producer: string): string {
+  return `requires-stack-${producer}`;
+}
+
 /**
- * Reads the named outputs of another stack. When that stack has not been
- * deployed, or lacks one of the outputs, the plan stops with an error that
- * names the stack to deploy first, instead of Terraform's "unsupported
- * attribute" on a later resource.
+ * Reads the named outputs of another stack. Both ways a producer can be
+ * missing stop the plan with an error that names the stack to deploy first:
+ * - no state at all: Terraform's own "Unable to find remote state" error,
+ *   which names the data source, and so the stack: requires-stack-<producer>;
+ * - a state without one of the outputs: a postcondition whose message lists
+ *   the missing outputs and the command to run, instead of an "unsupported
+ *   attribute" error on some later resource.
  */
 export function readStackOutputs(
   scope: Construct,
-  id: string,
   producer: string,
   backend: Backend,
   outputs: readonly string[],
 ): StackOutputs {
   const state =
     backend.type === "local"
-      ? new DataTerraformRemoteStateLocal(scope, id, { path: localStatePath(backend.directory, producer) })
-      : new DataTerraformRemoteStateAzurerm(scope, id, {
+      ? new DataTerraformRemoteStateLocal(scope, remoteStateName(producer), {
+          path: localStatePath(backend.directory, producer),
+        })
+      : new DataTerraformRemoteStateAzurerm(scope, remoteStateName(producer), {
           tenantId: backend.tenantId,
           subscriptionId: backend.subscriptionId,
           resourceGroupName: backend.resourceGroup,
