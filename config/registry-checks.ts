@@ -51,6 +51,15 @@ function at(value: unknown, path: readonly string[]): unknown {
   return current;
 }
 
+/** "subscription/name" for resource groups, so that only groups in one subscription compare equal. */
+function scoped(subscription: unknown, name: unknown): string | undefined {
+  return typeof subscription === "string" && typeof name === "string" ? `${subscription}/${name}` : undefined;
+}
+
+function unscoped(value: unknown): unknown {
+  return typeof value === "string" ? value.slice(value.indexOf("/") + 1) : value;
+}
+
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
@@ -59,6 +68,7 @@ function list(value: unknown): unknown[] {
 function duplicates(
   entries: { path: (string | number)[]; value: unknown }[],
   what: string,
+  rule: string,
   normalise: (value: string) => string = (value) => value,
 ): Problem[] {
   const seen = new Map<string, string>();
@@ -73,7 +83,7 @@ function duplicates(
       problems.push({
         path,
         received: value,
-        message: `${what} is already used at ${first}; ${what}s must be unique`,
+        message: `${what} is already used at ${first}; ${rule}`,
       });
     }
   }
@@ -176,10 +186,54 @@ export function checkRegistry(data: unknown): Problem[] {
     }
   });
 
+  // Resource groups that two stacks would both create in one subscription:
+  // the second deploy would fail with "already exists". Every storage resource
+  // group is in the provider's subscription, beside the provider's own.
+  const providerSubscription = at(data, ["provider", "subscriptionId"]);
+  const resourceGroupsBySubscription = [
+    {
+      path: ["provider", "resourceGroup"],
+      value: scoped(providerSubscription, at(data, ["provider", "resourceGroup"])),
+    },
+    ...customers.map((customer, index) => ({
+      path: ["customers", index, "storage", "resourceGroup"],
+      value: scoped(providerSubscription, at(customer, ["storage", "resourceGroup"])),
+    })),
+    ...customers.map((customer, index) => ({
+      path: ["customers", index, "resourceGroup"],
+      value: scoped(at(customer, ["subscriptionId"]), at(customer, ["resourceGroup"])),
+    })),
+  ];
+  problems.push(
+    ...duplicates(
+      resourceGroupsBySubscription,
+      "resource group",
+      'each stack needs a resource group of its own in a subscription, or the second deploy fails with "already exists"',
+      (value) => value.toLowerCase(),
+    ).map((problem) => ({ ...problem, received: unscoped(problem.received) })),
+  );
+
+  customers.forEach((customer, index) => {
+    const subscription = at(customer, ["subscriptionId"]);
+    if (
+      typeof subscription === "string" &&
+      typeof providerSubscription === "string" &&
+      subscription.toLowerCase() === providerSubscription.toLowerCase()
+    ) {
+      problems.push({
+        path: ["customers", index, "subscriptionId"],
+        received: subscription,
+        message:
+          "is the provider's subscription (provider.subscriptionId); a subscription belongs to one tenant, so the customer's vault needs a subscription of the customer's tenant",
+      });
+    }
+  });
+
   problems.push(
     ...duplicates(
       customers.map((customer, index) => ({ path: ["customers", index, "name"], value: at(customer, ["name"]) })),
       "customer name",
+      "customer names must be unique",
       (value) => value.toLowerCase(),
     ),
     ...duplicates(
@@ -188,6 +242,7 @@ export function checkRegistry(data: unknown): Problem[] {
         value: at(customer, ["keyVault", "name"]),
       })),
       "key vault name",
+      "key vault names are globally unique in Azure",
       (value) => value.toLowerCase(),
     ),
     ...duplicates(
@@ -198,6 +253,7 @@ export function checkRegistry(data: unknown): Problem[] {
         })),
       ),
       "storage account name",
+      "storage account names are globally unique in Azure",
     ),
   );
   return problems;
