@@ -76,7 +76,7 @@ export const isoDuration = pattern(
 
 /** Approximate length of an ISO 8601 duration in days (years 365, months 30). */
 export function durationDays(value: string): number {
-  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(value);
+  const match = /^P(?=\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(value);
   if (!match) return Number.NaN;
   const [years, months, days] = match.slice(1).map((part) => Number(part ?? 0));
   return years * 365 + months * 30 + days;
@@ -84,14 +84,17 @@ export function durationDays(value: string): number {
 
 export const terraformDuration = pattern(/^(?=\d)(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, "a duration like 30s, 5m or 1h");
 
-/** A path relative to the project folder, without `..` and outside cdktf.out. */
+/** Folders that tools delete or rewrite: state kept there would be lost. */
+const TOOL_FOLDERS = ["cdktf.out", "node_modules", ".git"];
+
+/** A path relative to the project folder, without `..` and outside the folders tools delete. */
 export const stateDirectory: Rule = {
   allowed:
-    "a relative path inside the project folder (forward slashes, no '..', not inside cdktf.out), like terraform-state",
+    "a relative path inside the project folder (forward slashes, no '..', not inside cdktf.out, node_modules or .git), like terraform-state",
   test: (value) =>
     /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/.test(value) &&
     !value.split("/").some((part) => part === ".." || part === ".") &&
-    value.split("/")[0] !== "cdktf.out",
+    !TOOL_FOLDERS.includes(value.split("/")[0]),
 };
 
 export const storageContainerName = pattern(

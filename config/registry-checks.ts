@@ -60,20 +60,25 @@ function unscoped(value: unknown): unknown {
   return typeof value === "string" ? value.slice(value.indexOf("/") + 1) : value;
 }
 
+/** The vault name in https://<name>.vault.azure.net/, or undefined. */
+function vaultNameOf(uri: string): string | undefined {
+  return /^https:\/\/([^./]+)\.vault\.azure\.net\/?$/i.exec(uri)?.[1];
+}
+
 function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
 /** Reports every later entry whose value repeats an earlier one. */
 function duplicates(
-  entries: { path: (string | number)[]; value: unknown }[],
+  entries: { path: (string | number)[]; value: unknown; shown?: unknown }[],
   what: string,
   rule: string,
   normalise: (value: string) => string = (value) => value,
 ): Problem[] {
   const seen = new Map<string, string>();
   const problems: Problem[] = [];
-  for (const { path, value } of entries) {
+  for (const { path, value, shown } of entries) {
     if (typeof value !== "string") continue;
     const key = normalise(value);
     const first = seen.get(key);
@@ -82,7 +87,7 @@ function duplicates(
     } else {
       problems.push({
         path,
-        received: value,
+        received: shown ?? value,
         message: `${what} is already used at ${first}; ${rule}`,
       });
     }
@@ -158,7 +163,7 @@ export function checkRegistry(data: unknown): Problem[] {
       problems.push({
         path: [...base, "key", "type"],
         received: keyType,
-        message: `needs a premium vault (keyVault.sku: premium, received ${JSON.stringify(sku)}); use RSA with a standard vault`,
+        message: `needs a premium vault, but keyVault.sku is ${JSON.stringify(sku)}; set keyVault.sku: premium, or use RSA`,
       });
     }
 
@@ -237,10 +242,14 @@ export function checkRegistry(data: unknown): Problem[] {
       (value) => value.toLowerCase(),
     ),
     ...duplicates(
-      customers.map((customer, index) => ({
-        path: ["customers", index, "keyVault", "name"],
-        value: at(customer, ["keyVault", "name"]),
-      })),
+      customers.map((customer, index) => {
+        const name = at(customer, ["keyVault", "name"]);
+        const uri = at(customer, ["keyVault", "uri"]);
+        // A vault given by URI is the same vault as one of that name elsewhere.
+        return name !== undefined || typeof uri !== "string"
+          ? { path: ["customers", index, "keyVault", "name"], value: name }
+          : { path: ["customers", index, "keyVault", "uri"], value: vaultNameOf(uri), shown: uri };
+      }),
       "key vault name",
       "key vault names are globally unique in Azure",
       (value) => value.toLowerCase(),

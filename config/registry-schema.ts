@@ -55,8 +55,13 @@ const azurermBackend = strict({
 });
 
 export const backendSchema = z.discriminatedUnion("type", [localBackend, azurermBackend], {
-  error: (issue) =>
-    issue.input === undefined ? "is required" : `must be an object whose type is "local" or "azurerm"`,
+  error: (issue) => {
+    if (issue.code === "invalid_union") {
+      const type = (issue.input as { type?: unknown } | undefined)?.type;
+      return type === undefined ? 'is required: "local" or "azurerm"' : 'must be "local" or "azurerm"';
+    }
+    return issue.input === undefined ? "is required" : 'must be an object whose type is "local" or "azurerm"';
+  },
 });
 
 const providerSchema = strict({

@@ -116,7 +116,7 @@ function describe(value: unknown): string {
 }
 
 function customerLabel(data: unknown, path: readonly (string | number)[]): string {
-  if (path[0] !== "customers" || typeof path[1] !== "number" || path.length < 3) return "";
+  if (path[0] !== "customers" || typeof path[1] !== "number" || path.length < 2) return "";
   const customers = (data as { customers?: unknown } | null)?.customers;
   const name = Array.isArray(customers) ? (customers[path[1]] as { name?: unknown } | null)?.name : undefined;
   return typeof name === "string" ? ` (customer "${name}")` : "";
@@ -137,17 +137,29 @@ export function parseRegistry(text: string, file: string): Registry {
       document.errors.map((error) => {
         const position = error.linePos?.[0];
         const where = position ? `:${position.line}:${position.col}` : "";
-        return `${file}${where}: not valid YAML: ${error.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`;
+        return `${file}${where}: not valid YAML: ${error.message
+          .split("\n")[0]
+          .replace(/ at line \d+, column \d+:?$/, "")
+          .replace(/; please use YAML\.parseAllDocuments\(\)/, "; a registry is one YAML document (remove the ---)")}`;
       }),
     );
   }
   const data: unknown = document.toJS();
+  if (data === null || data === undefined) {
+    throw new RegistryError(file, [
+      `${file}: the file holds no registry (it is empty or only comments); it needs provider: and customers: (see README.md, "The registry")`,
+    ]);
+  }
 
   const problems: Problem[] = [];
   const parsed = registrySchema.safeParse(data ?? {}, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const received = issue.code === "unrecognized_keys" || issue.input === undefined ? undefined : issue.input;
+      let received = issue.code === "unrecognized_keys" ? undefined : issue.input;
+      if (issue.code === "invalid_union" && "discriminator" in issue) {
+        // A discriminated union reports the whole object; show the bad field.
+        received = (issue.input as Record<string, unknown> | undefined)?.[String(issue.discriminator)];
+      }
       problems.push({ path: issue.path as (string | number)[], message: issue.message, received });
     }
   }
