@@ -12,11 +12,6 @@ export interface Problem {
   readonly received?: unknown;
 }
 
-/** Key sizes that each encrypting service accepts (Azure SQL TDE stops at 3072). */
-export const SERVICE_KEY_SIZES: Readonly<Record<"storage", readonly number[]>> = {
-  storage: [2048, 3072, 4096],
-};
-
 /** Fields that only mean something when this project creates the customer's vault. */
 const MANAGED_ONLY: readonly (readonly string[])[] = [
   ["subscriptionId"],
@@ -165,20 +160,6 @@ export function checkRegistry(data: unknown): Problem[] {
         received: keyType,
         message: `needs a premium vault, but keyVault.sku is ${JSON.stringify(sku)}; set keyVault.sku: premium, or use RSA`,
       });
-    }
-
-    const keySize = at(customer, ["key", "size"]);
-    const services = list(at(customer, ["storage", "accounts"])).length > 0 ? (["storage"] as const) : [];
-    for (const service of services) {
-      const accepted = SERVICE_KEY_SIZES[service];
-      // Sizes outside every service's list are reported by the schema already.
-      if (typeof keySize === "number" && SERVICE_KEY_SIZES.storage.includes(keySize) && !accepted.includes(keySize)) {
-        problems.push({
-          path: [...base, "key", "size"],
-          received: keySize,
-          message: `is not accepted by ${service}, which this customer uses; allowed: ${accepted.join(", ")}`,
-        });
-      }
     }
 
     const rotateAfter = at(customer, ["key", "rotateAfter"]);

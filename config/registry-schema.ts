@@ -33,6 +33,11 @@ function strict<T extends z.ZodRawShape>(shape: T) {
 export const REPLICATION_TYPES = ["LRS", "ZRS", "GRS", "RAGRS", "GZRS", "RAGZRS"] as const;
 export const ACCESS_TIERS = ["Hot", "Cool", "Cold"] as const;
 export const KEY_TYPES = ["RSA", "RSA-HSM"] as const;
+/**
+ * RSA sizes that every encrypting service this project deploys accepts:
+ * Storage takes all three. Azure SQL TDE stops at 3072, so adding SQL servers
+ * means narrowing this for the customers that use them.
+ */
 export const KEY_SIZES = [2048, 3072, 4096] as const;
 export const VAULT_SKUS = ["standard", "premium"] as const;
 

@@ -82,7 +82,7 @@ export interface Registry {
 export const CUSTOMER_KEY_DEFAULTS = {
   sku: "standard",
   softDeleteRetentionDays: 90,
-  roleWait: "5m",
+  roleWait: "10m",
   type: "RSA",
   size: 3072,
   rotateAfter: "P1Y",

@@ -28,7 +28,7 @@ export interface CustomerKeyVaultProps {
   /**
    * How long to wait after granting the deployer Crypto Officer before
    * creating the key: data-plane role grants take minutes to take effect.
-   * @default "5m"
+   * @default "10m"
    */
   readonly roleWait?: string;
   readonly keyName: string;
@@ -87,7 +87,7 @@ export class CustomerKeyVault extends Construct {
     });
 
     const roleWait = new Sleep(this, "wait-for-crypto-officer", {
-      createDuration: props.roleWait ?? "5m",
+      createDuration: props.roleWait ?? "10m",
       triggers: { role_assignment_id: officer.id },
       dependsOn: [officer],
     });

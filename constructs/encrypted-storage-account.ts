@@ -76,6 +76,9 @@ export class EncryptedStorageAccount extends Construct {
       // No key version: the account follows the key's automatic rotation.
       userAssignedIdentityId: props.identityId,
       federatedIdentityClientId: props.applicationClientId,
+      // Destroying this resource silently returns the account to Microsoft-
+      // managed keys: the customer would lose control of its data's key.
+      lifecycle: { preventDestroy: true },
     });
   }
 }
