@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parse, stringify } from "yaml";
-import { loadRegistry, parseRegistry, Registry } from "../config/registry";
+import { loadRegistry, Registry } from "../config/registry";
+import { EXTERNAL_CUSTOMER, twoCustomerRegistry } from "../test-support/example-registry";
 import {
   StackJson,
   standInValue,
@@ -18,20 +18,7 @@ import {
 const EXAMPLE_REGISTRY = "registry/registry.yaml";
 const STATE_DIRECTORY = "terraform-state";
 const EXAMPLE_STACKS = ["provider", "customer-contoso", "cmk-contoso"];
-const FABRIKAM_VAULT_URI = "https://fabrikamvault01.vault.azure.net/";
-
-/** The example registry plus fabrikam, a customer that runs its side itself (keyVault.uri). */
-function twoCustomerRegistry(): Registry {
-  const raw = parse(readFileSync(EXAMPLE_REGISTRY, "utf8")) as { customers: unknown[] };
-  raw.customers.push({
-    name: "fabrikam",
-    tenantId: "55555555-5555-4555-8555-555555555555",
-    keyVault: { uri: FABRIKAM_VAULT_URI },
-    key: { name: "fabrikamkey" },
-    storage: { resourceGroup: "rg-fabrikam-data", accounts: [{ name: "fabrikamdata01" }] },
-  });
-  return parseRegistry(stringify(raw), "two-customers.yaml");
-}
+const FABRIKAM_VAULT_URI = EXTERNAL_CUSTOMER.keyVault.uri;
 
 /** Address (`type.name`) of the only resource of a type in a synthesized stack. */
 function onlyResource(stack: StackJson, type: string): string {
@@ -260,7 +247,7 @@ withTerraform(title, () => {
         project.standInOutput("cmk-fabrikam", onlyResource(cmk, "azurerm_storage_account_customer_managed_key")),
       ).toMatchObject({
         key_vault_uri: FABRIKAM_VAULT_URI,
-        key_name: "fabrikamkey",
+        key_name: EXTERNAL_CUSTOMER.key.name,
         federated_identity_client_id: standInValue(application, "client_id"),
       });
       expect(existsSync(project.statePath(STATE_DIRECTORY, "cmk-fabrikam"))).toBe(true);

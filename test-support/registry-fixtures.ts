@@ -1,15 +1,14 @@
 import { readFileSync } from "node:fs";
-import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { parseRegistry, Registry, RegistryError } from "../config/registry";
+import { EXAMPLE_REGISTRY_FILE, EXTERNAL_CUSTOMER } from "./example-registry";
 
 /**
  * Registry variants for the validation tests: the example registry parsed with
  * the `yaml` package, copied, changed in one place and written back as text.
  */
 
-/** The example registry that `npx cdktf synth` reads by default. */
-export const EXAMPLE_REGISTRY_FILE = path.join(__dirname, "..", "registry", "registry.yaml");
+export { EXAMPLE_REGISTRY_FILE };
 
 /** The file name the variants are validated under, as it appears in every message. */
 export const FILE = "registry.yaml";
@@ -121,17 +120,11 @@ export function northwind(): CustomerDocument {
   };
 }
 
-export const FABRIKAM_VAULT_URI = "https://fabrikamkeys.vault.azure.net/";
+export const FABRIKAM_VAULT_URI = EXTERNAL_CUSTOMER.keyVault.uri;
 
 /** A customer that runs its side itself: only its vault's URI and key name. */
 export function fabrikam(): CustomerDocument {
-  return {
-    name: "fabrikam",
-    tenantId: "55555555-5555-4555-8555-555555555555",
-    keyVault: { uri: FABRIKAM_VAULT_URI },
-    key: { name: "fabrikam-cmk" },
-    storage: { resourceGroup: "rg-fabrikam-data", accounts: [{ name: "fabrikamdata01" }] },
-  };
+  return structuredClone(EXTERNAL_CUSTOMER);
 }
 
 /** An azurerm backend with valid values throughout. */
