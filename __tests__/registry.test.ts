@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { loadRegistry, Registry, RegistryError } from "../config/registry";
@@ -51,7 +52,11 @@ function escape(text: string): string {
 function problemLine({ where, message, received }: Expected, file = FILE): RegExp {
   let pattern = `^${escape(`${file}: ${where}: `)}.*${escape(message)}`;
   if (received !== undefined) {
-    const shown = JSON.stringify(received);
+    // Messages show invisible formatting characters as \u escapes.
+    const shown = JSON.stringify(received).replace(
+      /\p{Cf}/gu,
+      (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, "0")}`,
+    );
     pattern +=
       shown.length <= 80 ? `.*${escape(` (received ${shown})`)}$` : `.*${escape(` (received ${shown.slice(0, 40)}`)}`;
   }
@@ -454,7 +459,8 @@ const tenantCases: BadCase[] = [
     expected: [
       {
         where: `customers[0].subscriptionId${CONTOSO}`,
-        message: "is the provider's subscription",
+        message:
+          "is also given at provider.subscriptionId, in tenant 11111111-1111-4111-8111-111111111111; a subscription belongs to exactly one tenant",
         received: "22222222-2222-4222-8222-222222222222",
       },
     ],
@@ -541,6 +547,11 @@ const backendCases: BadCase[] = [
     ["is a Windows absolute path", "C:/terraform-state"],
     // `npm ci` deletes node_modules, and the state with it.
     ["is inside node_modules", "node_modules/terraform-state"],
+    // The folder the README suggests for reviewing HCL.
+    ["is a cdktf.out sibling such as cdktf.out.hcl", "cdktf.out.hcl/state"],
+    // macOS and Windows compare names without case.
+    ["is cdktf.out in another case", "CDKTF.OUT/state"],
+    ["is .git in another case", ".GIT"],
   ]),
   {
     title: "a customer's backend directory that climbs out with '..'",
@@ -563,7 +574,156 @@ const backendCases: BadCase[] = [
   })),
 ];
 
+/** A second customer like northwind, in contoso's tenant. */
+function northwindInContosoTenant(customer: CustomerDocument): void {
+  customer.tenantId = "33333333-3333-4333-8333-333333333333";
+}
+
+/** Inputs a fresh user found accepted that would fail later in Azure, or mislead. */
+const lateFailureCases: BadCase[] = [
+  ...invalidValues(["provider", "tenantId"], "provider.tenantId", "not the all-zero GUID", [
+    ["is the all-zero GUID", "00000000-0000-0000-0000-000000000000"],
+  ]),
+  ...invalidValues(
+    ["provider", "application", "displayName"],
+    "provider.application.displayName",
+    "without leading or trailing spaces, control characters or invisible formatting characters",
+    [
+      ["holds a NUL character", "XTCMK\u0000DemoApp"],
+      ["holds a line break", "XTCMK\nDemoApp"],
+      ["holds a zero-width space", "XTCMK\u200bDemoApp"],
+      ["holds a right-to-left override", "XTCMK\u202eDemoApp"],
+    ],
+  ),
+  ...invalidValues(
+    ["provider", "application", "redirectUris", 0],
+    "provider.application.redirectUris[0]",
+    "an https:// URL of at most 256 characters",
+    [
+      ["is longer than 256 characters", `https://www.bestserviceprovider.com/${"a".repeat(221)}`],
+      ["holds characters Entra refuses", "https://www.bestserviceprovider.com/a(b);c,d$e!f'"],
+      ["has a fragment", "https://www.bestserviceprovider.com/#consent"],
+      ["has a wildcard", "https://*.bestserviceprovider.com/"],
+      ["is http", "http://www.bestserviceprovider.com/"],
+    ],
+  ),
+  {
+    title: "more than 256 redirect URIs",
+    edit: (document) =>
+      setIn(
+        document,
+        ["provider", "application", "redirectUris"],
+        Array.from({ length: 257 }, (_, index) => `https://www.bestserviceprovider.com/${index}`),
+      ),
+    expected: [{ where: "provider.application.redirectUris", message: "at most 256 URLs" }],
+  },
+  {
+    title: "a redirect URI listed twice",
+    edit: (document) =>
+      setIn(document, ["provider", "application", "redirectUris", 1], "https://www.bestserviceprovider.com/"),
+    expected: [
+      {
+        where: "provider.application.redirectUris[1]",
+        message: "already used at provider.application.redirectUris[0]",
+        received: "https://www.bestserviceprovider.com/",
+      },
+    ],
+  },
+  ...invalidValues(
+    ["customers", 0, "keyVault", "roleWait"],
+    `customers[0].keyVault.roleWait${CONTOSO}`,
+    "from 0s to 1h",
+    [
+      ["is longer than an hour", "2h"],
+      ["is in days", "1d"],
+    ],
+  ),
+  ...invalidValues(
+    ["customers", 0, "storage", "accounts", 0, "name"],
+    `customers[0].storage.accounts[0].name${CONTOSO}`,
+    "YAML read this value as a number: put it in quotes",
+    [["is a bare number", 123456]],
+  ),
+  ...invalidValues(["customers", 0, "key", "name"], `customers[0].key.name${CONTOSO}`, "read this value as a boolean", [
+    ["is a bare boolean", true],
+  ]),
+  {
+    title: "two customers in one tenant",
+    edit: addCustomer(northwind, northwindInContosoTenant),
+    expected: [
+      {
+        where: 'customers[1].tenantId (customer "northwind")',
+        message: "already used at customers[0].tenantId; give each customer tenant one entry",
+        received: "33333333-3333-4333-8333-333333333333",
+      },
+    ],
+  },
+  {
+    title: "one subscription given for two customer tenants",
+    edit: addCustomer(northwind, (customer) => (customer.subscriptionId = "44444444-4444-4444-8444-444444444444")),
+    expected: [
+      {
+        where: 'customers[1].subscriptionId (customer "northwind")',
+        message: "is also given at customers[0].subscriptionId, in tenant 33333333-3333-4333-8333-333333333333",
+        received: "44444444-4444-4444-8444-444444444444",
+      },
+    ],
+  },
+  {
+    title: "a state backend in the provider's subscription under another tenant",
+    edit: (document) => (document.backend = { ...azurermBackend(), tenantId: "99999999-9999-4999-8999-999999999999" }),
+    expected: [
+      {
+        where: "backend.subscriptionId",
+        message: "is also given at provider.subscriptionId, in tenant 11111111-1111-4111-8111-111111111111",
+        received: "22222222-2222-4222-8222-222222222222",
+      },
+    ],
+  },
+  {
+    title: "a state backend in the resource group the provider stack creates",
+    edit: (document) => (document.backend = { ...azurermBackend(), resourceGroup: "XTCMKDemo" }),
+    expected: [
+      {
+        where: "backend.resourceGroup",
+        message: "is the resource group a stack creates (provider.resourceGroup)",
+        received: "XTCMKDemo",
+      },
+    ],
+  },
+  {
+    title: "a state backend in a storage account a cmk stack creates",
+    edit: (document) => (document.backend = { ...azurermBackend(), storageAccount: "contosodata01" }),
+    expected: [
+      {
+        where: "backend.storageAccount",
+        message: "is a storage account a cmk stack creates (customers[0].storage.accounts[0].name)",
+        received: "contosodata01",
+      },
+    ],
+  },
+  {
+    title: "one state account described in two tenants",
+    edit: (document) => {
+      document.backend = azurermBackend();
+      setIn(document, ["customers", 0, "backend"], {
+        ...azurermBackend(),
+        tenantId: "33333333-3333-4333-8333-333333333333",
+        subscriptionId: "44444444-4444-4444-8444-444444444444",
+      });
+    },
+    expected: [
+      {
+        where: `customers[0].backend.storageAccount${CONTOSO}`,
+        message: "is also the state account of backend with another tenant, subscription or resource group",
+        received: "bsptfstate01",
+      },
+    ],
+  },
+];
+
 const badCases: BadCase[] = [
+  ...lateFailureCases,
   ...guidCases,
   ...nameCases,
   ...customerNameCases,
@@ -574,6 +734,30 @@ const badCases: BadCase[] = [
   ...keyVaultCases,
   ...backendCases,
 ];
+
+describe("messages cannot be forged by the registry's text", () => {
+  test("an unknown field whose name holds a line break and a terminal escape is shown escaped, on one line", () => {
+    const problems = problemsIn(registryText((document) => setIn(document, ["provider", "\u001b[31mred\nfake"], 1)));
+
+    expect(problems).toEqual([expect.stringContaining('unknown field "\\u001b[31mred\\nfake"')]);
+    expect(problems[0]).not.toMatch(/\p{Cc}/u);
+  });
+});
+
+describe("a registry file that is too large", () => {
+  test("is refused before it is parsed, with its size and the limit", () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "cmk-registry-"));
+    const file = path.join(folder, "huge.yaml");
+    writeFileSync(file, `# ${"x".repeat(1024 * 1024)}\n${exampleText()}`);
+    try {
+      expect(() => loadRegistry(file)).toThrow(
+        /huge\.yaml: the file is \d+ bytes; a registry may be at most 1048576 bytes/,
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
 
 describe("a registry with one mistake", () => {
   test.each(badCases)("rejects $title", ({ edit, expected }) => {
@@ -670,7 +854,7 @@ const goodCases: GoodCase[] = [
     "a".repeat(120),
   ]),
   ...validValues(["customers", 0, "name"], "customer name", ["a", "contoso-2", "c0ntoso", "c".repeat(32)]),
-  ...validValues(["backend", "directory"], "backend directory", ["state/cmk", "cdktf.out-state"]),
+  ...validValues(["backend", "directory"], "backend directory", ["state/cmk", "cdktf-state", "state.cdktf.out"]),
   {
     title: "a customer resource group named like the provider's, in another subscription",
     edit: (document) => setIn(document, ["customers", 0, "resourceGroup"], "XTCMKDemo"),

@@ -14,11 +14,16 @@ function pattern(re: RegExp, allowed: string): Rule {
   return { allowed, test: (value) => re.test(value) };
 }
 
-/** Lowercase GUIDs only: the tenant id is part of the token issuer, compared as text. */
-export const guid = pattern(
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-  "a GUID in lowercase, like 72f988bf-86f1-41af-91ab-2d7cd011db47",
-);
+const NIL_GUID = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * Lowercase GUIDs only, and not the nil GUID: a tenant id is part of the token
+ * issuer, which Entra compares as text.
+ */
+export const guid: Rule = {
+  allowed: "a GUID in lowercase, like 72f988bf-86f1-41af-91ab-2d7cd011db47 (not the all-zero GUID)",
+  test: (value) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(value) && value !== NIL_GUID,
+};
 
 export const customerName = pattern(
   /^(?!.*--)[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/,
@@ -53,14 +58,24 @@ export const credentialDisplayName = pattern(
   "3 to 120 letters, digits, hyphens and underscores, starting with a letter or digit (Entra's rule; the name cannot be changed later)",
 );
 
+/** Shown to every customer's administrator at consent: no control or invisible formatting characters. */
 export const applicationDisplayName: Rule = {
-  allowed: "1 to 120 characters, not blank and without leading or trailing spaces",
-  test: (value) => value.length >= 1 && value.length <= 120 && value.trim() === value && value !== "",
+  allowed:
+    "1 to 120 characters, not blank, without leading or trailing spaces, control characters or invisible formatting characters",
+  test: (value) => value.length >= 1 && value.length <= 120 && value.trim() === value && /^[^\p{C}]+$/u.test(value),
 };
 
 export const storageAccountName = pattern(/^[a-z0-9]{3,24}$/, "3 to 24 lowercase letters and digits (globally unique)");
 
-export const httpsUrl = pattern(/^https:\/\/[a-zA-Z0-9.-]+(?::\d+)?(?:\/[^\s]*)?$/, "an https:// URL");
+/** Entra's limits on a web redirect URI. */
+export const redirectUri: Rule = {
+  allowed:
+    "an https:// URL of at most 256 characters, without a fragment (#), wildcards (*), spaces or the characters ! $ ' ( ) , ; (Entra's rules)",
+  test: (value) =>
+    value.length <= 256 &&
+    /^https:\/\/[a-zA-Z0-9.-]+(?::\d+)?(?:\/[^\s#*!$'(),;]*)?$/.test(value) &&
+    !/\p{C}/u.test(value),
+};
 
 /** Public-cloud vault URI: the cross-tenant audience used here is the public cloud's. */
 export const keyVaultUri = pattern(
@@ -82,19 +97,37 @@ export function durationDays(value: string): number {
   return years * 365 + months * 30 + days;
 }
 
-export const terraformDuration = pattern(/^(?=\d)(?:\d+h)?(?:\d+m)?(?:\d+s)?$/, "a duration like 30s, 5m or 1h");
+const MAX_WAIT_SECONDS = 3600;
 
-/** Folders that tools delete or rewrite: state kept there would be lost. */
-const TOOL_FOLDERS = ["cdktf.out", "node_modules", ".git"];
+/** A time_sleep duration from 0s to 1h: longer would only stall a deploy. */
+export const waitDuration: Rule = {
+  allowed: "a duration from 0s to 1h, like 30s, 10m or 1h",
+  test: (value) => {
+    const match = /^(?=\d)(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(value);
+    if (!match) return false;
+    const [hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
+    return hours * 3600 + minutes * 60 + seconds <= MAX_WAIT_SECONDS;
+  },
+};
+
+/**
+ * Folders that tools delete or rewrite, state kept there would be lost; any
+ * folder whose name starts with cdktf.out counts (cdktf.out.hcl, for review).
+ * Compared without case, as macOS and Windows file systems do.
+ */
+function inToolFolder(first: string): boolean {
+  const folder = first.toLowerCase();
+  return folder.startsWith("cdktf.out") || folder === "node_modules" || folder === ".git";
+}
 
 /** A path relative to the project folder, without `..` and outside the folders tools delete. */
 export const stateDirectory: Rule = {
   allowed:
-    "a relative path inside the project folder (forward slashes, no '..', not inside cdktf.out, node_modules or .git), like terraform-state",
+    "a relative path inside the project folder: ASCII letters, digits, '.', '_' and '-' in '/'-separated parts, no '.' or '..' parts, not inside cdktf.out*, node_modules or .git; like terraform-state",
   test: (value) =>
     /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/.test(value) &&
     !value.split("/").some((part) => part === ".." || part === ".") &&
-    !TOOL_FOLDERS.includes(value.split("/")[0]),
+    !inToolFolder(value.split("/")[0]),
 };
 
 export const storageContainerName = pattern(

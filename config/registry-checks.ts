@@ -55,6 +55,75 @@ function unscoped(value: unknown): unknown {
   return typeof value === "string" ? value.slice(value.indexOf("/") + 1) : value;
 }
 
+interface AzurermBackendEntry {
+  readonly path: readonly (string | number)[];
+  readonly tenantId: unknown;
+  readonly subscriptionId: unknown;
+  readonly resourceGroup: unknown;
+  readonly storageAccount: unknown;
+}
+
+/** Every azurerm backend of the registry: the top-level one and customers' own. */
+function azurermBackends(data: unknown, customers: unknown[]): AzurermBackendEntry[] {
+  const entries: { path: (string | number)[]; backend: unknown }[] = [
+    { path: ["backend"], backend: at(data, ["backend"]) },
+    ...customers.map((customer, index) => ({
+      path: ["customers", index, "backend"],
+      backend: at(customer, ["backend"]),
+    })),
+  ];
+  return entries
+    .filter(({ backend }) => at(backend, ["type"]) === "azurerm")
+    .map(({ path, backend }) => ({
+      path,
+      tenantId: at(backend, ["tenantId"]),
+      subscriptionId: at(backend, ["subscriptionId"]),
+      resourceGroup: at(backend, ["resourceGroup"]),
+      storageAccount: at(backend, ["storageAccount"]),
+    }));
+}
+
+/**
+ * A subscription belongs to exactly one tenant: every place that names a
+ * subscription together with a tenant must agree on which tenant that is.
+ */
+function subscriptionTenants(data: unknown, customers: unknown[], backends: AzurermBackendEntry[]): Problem[] {
+  const claims = [
+    {
+      path: ["provider", "subscriptionId"],
+      subscription: at(data, ["provider", "subscriptionId"]),
+      tenant: at(data, ["provider", "tenantId"]),
+    },
+    ...customers.map((customer, index) => ({
+      path: ["customers", index, "subscriptionId"],
+      subscription: at(customer, ["subscriptionId"]),
+      tenant: at(customer, ["tenantId"]),
+    })),
+    ...backends.map((backend) => ({
+      path: [...backend.path, "subscriptionId"],
+      subscription: backend.subscriptionId,
+      tenant: backend.tenantId,
+    })),
+  ];
+  const seen = new Map<string, { path: string; tenant: string }>();
+  const problems: Problem[] = [];
+  for (const claim of claims) {
+    if (typeof claim.subscription !== "string" || typeof claim.tenant !== "string") continue;
+    const subscription = claim.subscription.toLowerCase();
+    const first = seen.get(subscription);
+    if (first === undefined) {
+      seen.set(subscription, { path: formatPath(claim.path), tenant: claim.tenant });
+    } else if (first.tenant.toLowerCase() !== claim.tenant.toLowerCase()) {
+      problems.push({
+        path: claim.path,
+        received: claim.subscription,
+        message: `is also given at ${first.path}, in tenant ${first.tenant}; a subscription belongs to exactly one tenant, and here the tenant is ${claim.tenant}`,
+      });
+    }
+  }
+  return problems;
+}
+
 /** The vault name in https://<name>.vault.azure.net/, or undefined. */
 function vaultNameOf(uri: string): string | undefined {
   return /^https:\/\/([^./]+)\.vault\.azure\.net\/?$/i.exec(uri)?.[1];
@@ -199,21 +268,53 @@ export function checkRegistry(data: unknown): Problem[] {
     ).map((problem) => ({ ...problem, received: unscoped(problem.received) })),
   );
 
-  customers.forEach((customer, index) => {
-    const subscription = at(customer, ["subscriptionId"]);
-    if (
-      typeof subscription === "string" &&
-      typeof providerSubscription === "string" &&
-      subscription.toLowerCase() === providerSubscription.toLowerCase()
-    ) {
+  const backends = azurermBackends(data, customers);
+  problems.push(...subscriptionTenants(data, customers, backends));
+
+  const createdGroups = new Map<string, string>();
+  for (const entry of resourceGroupsBySubscription) {
+    if (typeof entry.value === "string") createdGroups.set(entry.value.toLowerCase(), formatPath(entry.path));
+  }
+  const dataAccounts = new Map<string, string>();
+  customers.forEach((customer, index) =>
+    list(at(customer, ["storage", "accounts"])).forEach((account, accountIndex) => {
+      const name = at(account, ["name"]);
+      const path = formatPath(["customers", index, "storage", "accounts", accountIndex, "name"]);
+      if (typeof name === "string" && !dataAccounts.has(name)) dataAccounts.set(name, path);
+    }),
+  );
+  const stateAccounts = new Map<string, { path: string; where: string }>();
+  for (const backend of backends) {
+    const group = scoped(backend.subscriptionId, backend.resourceGroup);
+    const creator = group === undefined ? undefined : createdGroups.get(group.toLowerCase());
+    if (creator !== undefined) {
       problems.push({
-        path: ["customers", index, "subscriptionId"],
-        received: subscription,
-        message:
-          "is the provider's subscription (provider.subscriptionId); a subscription belongs to one tenant, so the customer's vault needs a subscription of the customer's tenant",
+        path: [...backend.path, "resourceGroup"],
+        received: backend.resourceGroup,
+        message: `is the resource group a stack creates (${creator}); keep state in a resource group of its own that exists before any deploy`,
       });
     }
-  });
+    if (typeof backend.storageAccount !== "string") continue;
+    const dataAccount = dataAccounts.get(backend.storageAccount);
+    if (dataAccount !== undefined) {
+      problems.push({
+        path: [...backend.path, "storageAccount"],
+        received: backend.storageAccount,
+        message: `is a storage account a cmk stack creates (${dataAccount}); keep state in a separate account that exists before any deploy`,
+      });
+    }
+    const where = [backend.tenantId, backend.subscriptionId, backend.resourceGroup].map(String).join("/");
+    const first = stateAccounts.get(backend.storageAccount);
+    if (first === undefined) {
+      stateAccounts.set(backend.storageAccount, { path: formatPath(backend.path), where });
+    } else if (first.where.toLowerCase() !== where.toLowerCase()) {
+      problems.push({
+        path: [...backend.path, "storageAccount"],
+        received: backend.storageAccount,
+        message: `is also the state account of ${first.path} with another tenant, subscription or resource group; storage account names are globally unique, so both must describe the same account`,
+      });
+    }
+  }
 
   problems.push(
     ...duplicates(
@@ -221,6 +322,23 @@ export function checkRegistry(data: unknown): Problem[] {
       "customer name",
       "customer names must be unique",
       (value) => value.toLowerCase(),
+    ),
+    ...duplicates(
+      customers.map((customer, index) => ({
+        path: ["customers", index, "tenantId"],
+        value: at(customer, ["tenantId"]),
+      })),
+      "customer tenant",
+      "give each customer tenant one entry: two customer-<name> stacks would both manage the application's single service principal in that tenant",
+      (value) => value.toLowerCase(),
+    ),
+    ...duplicates(
+      list(at(data, ["provider", "application", "redirectUris"])).map((uri, index) => ({
+        path: ["provider", "application", "redirectUris", index],
+        value: uri,
+      })),
+      "redirect URI",
+      "Entra keeps each redirect URI once",
     ),
     ...duplicates(
       customers.map((customer, index) => {

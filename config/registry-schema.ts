@@ -13,8 +13,16 @@ function expected(allowed: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? `is required: ${allowed}` : `must be ${allowed}`);
 }
 
+/** Like `expected`, and says so when YAML read an unquoted value as a number or boolean. */
+function expectedText(allowed: string) {
+  return (issue: { input?: unknown }) =>
+    typeof issue.input === "number" || typeof issue.input === "boolean"
+      ? `must be text, but YAML read this value as a ${typeof issue.input}: put it in quotes; allowed: ${allowed}`
+      : expected(allowed)(issue);
+}
+
 function text(rule: rules.Rule) {
-  return z.string({ error: expected(rule.allowed) }).refine(rule.test, { error: `must be ${rule.allowed}` });
+  return z.string({ error: expectedText(rule.allowed) }).refine(rule.test, { error: `must be ${rule.allowed}` });
 }
 
 /** A strict object whose unknown-field error lists the fields that are allowed. */
@@ -23,7 +31,7 @@ function strict<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape, {
     error: (issue) =>
       issue.code === "unrecognized_keys"
-        ? `unknown field ${issue.keys.map((key) => `"${key}"`).join(", ")}; allowed fields here: ${allowed}`
+        ? `unknown field ${issue.keys.map((key) => JSON.stringify(key)).join(", ")}; allowed fields here: ${allowed}`
         : issue.input === undefined
           ? "is required"
           : `must be an object with the fields ${allowed}`,
@@ -78,8 +86,9 @@ const providerSchema = strict({
   application: strict({
     displayName: text(rules.applicationDisplayName),
     redirectUris: z
-      .array(text(rules.httpsUrl), { error: expected("a list of https:// URLs") })
-      .min(1, { error: "must list at least one https:// URL: the admin-consent flow ends there" }),
+      .array(text(rules.redirectUri), { error: expected("a list of https:// URLs") })
+      .min(1, { error: "must list at least one https:// URL: the admin-consent flow ends there" })
+      .max(256, { error: "must list at most 256 URLs (Entra's limit for an application)" }),
   }),
   identity: strict({
     name: text(rules.identityName),
@@ -99,7 +108,7 @@ const keyVaultSchema = strict({
     .min(7, { error: "must be a whole number of days from 7 to 90" })
     .max(90, { error: "must be a whole number of days from 7 to 90" })
     .optional(),
-  roleWait: text(rules.terraformDuration).optional(),
+  roleWait: text(rules.waitDuration).optional(),
 });
 
 const keySchema = strict({

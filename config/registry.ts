@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { parseDocument } from "yaml";
 import { checkRegistry, formatPath, Problem } from "./registry-checks";
 import { Backend, RawRegistry, registrySchema } from "./registry-schema";
@@ -95,17 +95,26 @@ export const CUSTOMER_KEY_DEFAULTS = {
   rotateAfter: string;
 };
 
-/** Every problem found in a registry file, each a full sentence. */
+/** Control and invisible formatting characters as \u escapes, so a message cannot forge lines or colours. */
+function printable(text: string): string {
+  return text.replace(/[\p{Cc}\p{Cf}]/gu, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, "0")}`);
+}
+
+/** Every problem found in a registry file, each a full sentence on one line. */
 export class RegistryError extends Error {
+  readonly problems: readonly string[];
+
   constructor(
     readonly file: string,
-    readonly problems: readonly string[],
+    problems: readonly string[],
   ) {
+    problems = problems.map(printable);
     super(
       `${file}: the registry has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
         problems.map((problem) => `  - ${problem}`).join("\n"),
     );
     this.name = "RegistryError";
+    this.problems = problems;
   }
 }
 
@@ -173,12 +182,22 @@ export function parseRegistry(text: string, file: string): Registry {
   return normalise(parsed.data, file);
 }
 
+/** Larger registries are refused before parsing: thousands of customers would exhaust memory at synth. */
+export const MAX_REGISTRY_BYTES = 1024 * 1024;
+
 /** Reads, parses and validates a registry file. */
 export function loadRegistry(file: string): Registry {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_REGISTRY_BYTES) {
+      throw new RegistryError(file, [
+        `${file}: the file is ${size} bytes; a registry may be at most ${MAX_REGISTRY_BYTES} bytes (1 MiB, some thousands of customers), since every customer adds two stacks to synthesize`,
+      ]);
+    }
     text = readFileSync(file, "utf8");
   } catch (error) {
+    if (error instanceof RegistryError) throw error;
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
     throw new RegistryError(file, [
       `${file}: cannot read the registry file (${reason}); set CMK_REGISTRY to a registry file, or run from the project folder to use ${DEFAULT_REGISTRY_FILE}`,
