@@ -242,6 +242,12 @@ describe("role assignments", () => {
       expect(grant.scope).not.toBe(reference(json, type, attribute));
     });
 
+    test("cannot be destroyed by a plan", () => {
+      const [, grant] = grantOf(synthCustomer(), CRYPTO_SERVICE_ENCRYPTION_USER);
+
+      expect(grant).toHaveProperty("lifecycle.prevent_destroy", true);
+    });
+
     test("the service principal holds no other role", () => {
       const json = synthCustomer();
       const principal = reference(json, ServicePrincipal, "object_id");
@@ -254,6 +260,12 @@ describe("role assignments", () => {
   });
 
   describe("Key Vault Crypto Officer for the deployer", () => {
+    test("can be replaced when another principal deploys (no prevent_destroy)", () => {
+      const [, grant] = grantOf(synthCustomer(), CRYPTO_OFFICER);
+
+      expect(grant).not.toHaveProperty("lifecycle.prevent_destroy");
+    });
+
     test("role_definition_id has the subscription prefix and the built-in role's GUID", () => {
       const [, grant] = grantOf(synthCustomer(), CRYPTO_OFFICER);
 

@@ -18,6 +18,12 @@ function synthProvider(registry: Registry = exampleRegistry()): string {
 }
 
 describe("federated identity credential", () => {
+  test("cannot be destroyed by a plan", () => {
+    expect(synthProvider()).toHaveResourceWithProperties(ApplicationFederatedIdentityCredential, {
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
   test("issuer is the provider tenant's v2.0 token endpoint", () => {
     expect(synthProvider()).toHaveResourceWithProperties(ApplicationFederatedIdentityCredential, {
       issuer: `https://login.microsoftonline.com/${PROVIDER_TENANT}/v2.0`,

@@ -114,6 +114,9 @@ export class CustomerKeyVault extends Construct {
       principalId: props.encryptionPrincipalObjectId,
       principalType: "ServicePrincipal",
       description: "Lets the vendor's application wrap and unwrap data keys with this key.",
+      // Without this grant the vendor's services lose the key, and the data
+      // turns inaccessible; it is never replaced in passing.
+      lifecycle: { preventDestroy: true },
     });
   }
 }

@@ -70,6 +70,9 @@ export class VendorIdentity extends Construct {
       issuer: federatedCredentialIssuer(props.tenantId),
       subject: this.identity.principalId,
       audiences: [TOKEN_EXCHANGE_AUDIENCE],
+      // Every customer's encryption depends on this credential: a replacement
+      // breaks token exchange for all of them until the new one replicates.
+      lifecycle: { preventDestroy: true },
     });
   }
 }
