@@ -84,6 +84,10 @@ const withTerraform = hasTerraform ? describe : describe.skip;
 const title = hasTerraform
   ? "real Terraform, offline, over the synthesized stacks"
   : "terraform CLI not on PATH: skipped (the offline Terraform run needs a terraform binary)";
+if (!hasTerraform) {
+  // Jest shows skipped titles only with --verbose: say it on every run.
+  process.stderr.write(`__tests__/terraform-offline.test.ts: ${title}\n`);
+}
 
 withTerraform(title, () => {
   const projects: SynthesizedProject[] = [];
