@@ -161,6 +161,29 @@ describe("customer-managed key resource", () => {
 
 describe("remote states", () => {
   test.each([
+    ["key_vault_uri", "https://contosovault1122.vault.azure.net"],
+    ["key_name", "mastercmkkey"],
+  ])("the customer state's %s must equal the registry's value (%s)", (output, expected) => {
+    const json = synthCmk();
+    const state =
+      remoteStates(json)[remoteStateWith(json, "path", "../../../terraform-state/customer-contoso.tfstate")];
+    const conditions = (state.lifecycle as { postcondition: { condition: string }[] }).postcondition.map(
+      (postcondition) => postcondition.condition,
+    );
+
+    expect(conditions).toContainEqual(
+      `\${lower(trimsuffix(try(self.outputs["${output}"], "${expected}"), "/")) == "${expected}"}`,
+    );
+  });
+
+  test("the provider state is not pinned: the vendor writes it", () => {
+    const json = synthCmk();
+    const state = remoteStates(json)[remoteStateWith(json, "path", "../../../terraform-state/provider.tfstate")];
+
+    expect((state.lifecycle as { postcondition: unknown[] }).postcondition).toHaveLength(1);
+  });
+
+  test.each([
     ["provider", PROVIDER_STATE_PATH],
     ["customer-contoso", CUSTOMER_STATE_PATH],
   ])("stack %s's state is read from %s", (_producer, statePath) => {
@@ -293,6 +316,13 @@ describe("provider", () => {
 
   test("storage_use_azuread is on, since shared keys are off", () => {
     expect(providerBlock(synthCmk(), AzurermProvider).storage_use_azuread).toBe(true);
+  });
+
+  test("features.storage.data_plane_available is off: the accounts are managed through ARM alone", () => {
+    expect(providerBlock(synthCmk(), AzurermProvider)).toHaveProperty(
+      ["features", 0, "storage", 0, "data_plane_available"],
+      false,
+    );
   });
 
   test.each(DATA_SAFE_KEY_VAULT_FEATURES)("azurerm features.key_vault sets %s = %p", (feature, value) => {

@@ -678,6 +678,11 @@ const lateFailureCases: BadCase[] = [
         message: "is also given at provider.subscriptionId, in tenant 11111111-1111-4111-8111-111111111111",
         received: "22222222-2222-4222-8222-222222222222",
       },
+      {
+        where: "backend.tenantId",
+        message: "must be the provider's tenant (provider.tenantId)",
+        received: "99999999-9999-4999-8999-999999999999",
+      },
     ],
   },
   {
@@ -722,7 +727,69 @@ const lateFailureCases: BadCase[] = [
   },
 ];
 
+/** Cases found by the second review: state placement and pasted ids. */
+const trustCases: BadCase[] = [
+  {
+    title: "a customer's own state backend in another customer's tenant",
+    edit: addCustomer(northwind, (customer) =>
+      setIn(customer, ["backend"], {
+        ...azurermBackend(),
+        tenantId: "33333333-3333-4333-8333-333333333333",
+        subscriptionId: "44444444-4444-4444-8444-444444444444",
+        storageAccount: "contosostate01",
+      }),
+    ),
+    expected: [
+      {
+        where: 'customers[1].backend.tenantId (customer "northwind")',
+        message: "must be the provider's tenant or this customer's own",
+        received: "33333333-3333-4333-8333-333333333333",
+      },
+    ],
+  },
+  {
+    title: "the shared state backend in a customer's tenant",
+    edit: (document) =>
+      (document.backend = {
+        ...azurermBackend(),
+        tenantId: "33333333-3333-4333-8333-333333333333",
+        subscriptionId: "44444444-4444-4444-8444-444444444444",
+      }),
+    expected: [
+      {
+        where: "backend.tenantId",
+        message: "must be the provider's tenant (provider.tenantId)",
+        received: "33333333-3333-4333-8333-333333333333",
+      },
+    ],
+  },
+  {
+    title: "a local state directory that is another stack's state file",
+    edit: (document) =>
+      setIn(document, ["customers", 0, "backend"], { type: "local", directory: "terraform-state/provider.tfstate" }),
+    expected: [
+      {
+        where: `customers[0].backend.directory${CONTOSO}`,
+        message: "none ending in .tfstate",
+        received: "terraform-state/provider.tfstate",
+      },
+    ],
+  },
+  {
+    title: "a subscription id that is the customer's tenant id",
+    edit: (document) => (document.customers[0].subscriptionId = document.customers[0].tenantId),
+    expected: [
+      {
+        where: `customers[0].subscriptionId${CONTOSO}`,
+        message: "is the same GUID as tenantId",
+        received: "33333333-3333-4333-8333-333333333333",
+      },
+    ],
+  },
+];
+
 const badCases: BadCase[] = [
+  ...trustCases,
   ...lateFailureCases,
   ...guidCases,
   ...nameCases,
@@ -914,6 +981,30 @@ describe("a registry that is not valid YAML", () => {
     return `${line + 1}:${lines[line].indexOf(marker) + 1}`;
   }
 
+  test("an unknown tag is an error, not a silently dropped annotation", () => {
+    const text = exampleText().replace("      name: mastercmkkey\n", "      name: !env mastercmkkey\n");
+    expect(problemsIn(text)).toEqual([expect.stringMatching(/^registry\.yaml:\d+:\d+: not valid YAML: .*!env/)]);
+  });
+
+  test("an alias bomb is refused with a message, not a stack trace", () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let level = 1; level < 8; level++) {
+      const previous = String.fromCharCode(96 + level);
+      const name = String.fromCharCode(97 + level);
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(", ")}]`);
+    }
+    expect(problemsIn(levels.join("\n"))).toEqual([
+      expect.stringMatching(/^registry\.yaml: not valid YAML here: .*alias.*write the values out/),
+    ]);
+  });
+
+  test("a few anchors reused by every customer are fine", () => {
+    const text = exampleText()
+      .replace("  location: eastus2\n", "  location: &region eastus2\n")
+      .replace("    location: eastus2\n", "    location: *region\n");
+    expect(problemsIn(text)).toEqual([]);
+  });
+
   test("a duplicate key is reported at file:line:col", () => {
     const text = exampleText().replace(
       "      name: contosovault1122\n",
@@ -974,6 +1065,25 @@ describe("a registry file with nothing usable in it", () => {
     expectProblems(problemsIn(registryText((document) => (document.customers = []))), [
       { where: "customers", message: "must list at least one customer", received: [] },
     ]);
+  });
+
+  test.each([
+    ["a folder", () => mkdtempSync(path.join(tmpdir(), "cmk-registry-folder-"))],
+    ["a device", () => "/dev/null"],
+  ])("%s is refused as not a regular file", (_what, make) => {
+    const file = make();
+    expect(() => loadRegistry(file)).toThrow(new RegExp(`${escape(file)}: not a regular file`));
+  });
+
+  test("a file that is not UTF-8 is refused instead of read with replacement characters", () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "cmk-registry-"));
+    const file = path.join(folder, "latin1.yaml");
+    writeFileSync(file, Buffer.from(exampleText().replace("XTCMKDemoApp", "XTCMKD\u00e9moApp"), "latin1"));
+    try {
+      expect(() => loadRegistry(file)).toThrow(/latin1\.yaml: not valid UTF-8 text/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   test("a missing file names the file and CMK_REGISTRY", () => {

@@ -152,7 +152,8 @@ withTerraform(title, () => {
       expect(
         project.standInOutput("cmk-contoso", onlyResource(cmk, "azurerm_storage_account_customer_managed_key")),
       ).toMatchObject({
-        key_vault_uri: standInValue(onlyResource(customer, "azurerm_key_vault"), "vault_uri"),
+        // The vault's URI as Azure computes it from the vault's name (see COMPUTED in the stand-in).
+        key_vault_uri: "https://contosovault1122.vault.azure.net/",
         // The key's name is an argument, so the customer stack passes the registry's value on.
         key_name: "mastercmkkey",
         user_assigned_identity_id: standInValue(identity, "id"),
@@ -222,6 +223,44 @@ withTerraform(title, () => {
         expect(result.output).toContain(`Error: Resource postcondition failed`);
         expect(result.output).toContain(message);
         expect(result.output).not.toContain("Unsupported attribute");
+      },
+    );
+  });
+
+  describe("a customer state that disagrees with the registry", () => {
+    test.each([
+      {
+        output: "key_vault_uri",
+        value: "https://attackervault.vault.azure.net/",
+        message:
+          'The state of stack "customer-contoso" gives key_vault_uri = https://attackervault.vault.azure.net/, but the registry says https://contosovault1122.vault.azure.net/',
+      },
+      {
+        output: "key_name",
+        value: "otherkey",
+        message: 'The state of stack "customer-contoso" gives key_name = otherkey, but the registry says mastercmkkey',
+      },
+    ])(
+      "stops cmk-contoso's plan when the customer state's $output is not the registry's",
+      ({ output, value, message }) => {
+        const project = standInProject(loadRegistry(EXAMPLE_REGISTRY));
+        project.useStandIn("provider");
+        expect(outcome("provider", project.deploy("provider"))).toEqual({ stack: "provider", ok: true, output: "" });
+        project.useStandIn("customer-contoso", (standIn) => ({
+          ...standIn,
+          output: { ...standIn.output, [output]: { value } },
+        }));
+        expect(outcome("customer-contoso", project.deploy("customer-contoso"))).toEqual({
+          stack: "customer-contoso",
+          ok: true,
+          output: "",
+        });
+
+        const result = project.deploy("cmk-contoso");
+
+        expect(result.ok).toBe(false);
+        expect(result.output).toContain("Error: Resource postcondition failed");
+        expect(result.output.replace(/\s+/g, " ")).toContain(message);
       },
     );
   });

@@ -123,10 +123,10 @@ function inToolFolder(first: string): boolean {
 /** A path relative to the project folder, without `..` and outside the folders tools delete. */
 export const stateDirectory: Rule = {
   allowed:
-    "a relative path inside the project folder: ASCII letters, digits, '.', '_' and '-' in '/'-separated parts, no '.' or '..' parts, not inside cdktf.out*, node_modules or .git; like terraform-state",
+    "a relative path inside the project folder: ASCII letters, digits, '.', '_' and '-' in '/'-separated parts, no '.' or '..' parts and none ending in .tfstate, not inside cdktf.out*, node_modules or .git; like terraform-state",
   test: (value) =>
     /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/.test(value) &&
-    !value.split("/").some((part) => part === ".." || part === ".") &&
+    !value.split("/").some((part) => part === ".." || part === "." || part.toLowerCase().endsWith(".tfstate")) &&
     !inToolFolder(value.split("/")[0]),
 };
 

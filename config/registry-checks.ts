@@ -84,6 +84,35 @@ function azurermBackends(data: unknown, customers: unknown[]): AzurermBackendEnt
 }
 
 /**
+ * Whoever can write a stack's state decides what the stacks reading it use (the
+ * vault that encrypts the vendor's storage, for one): the shared backend must
+ * be in the provider's tenant, and a customer's own backend in the provider's
+ * tenant or that customer's, never another customer's.
+ */
+function backendTenants(data: unknown, customers: unknown[], backends: AzurermBackendEntry[]): Problem[] {
+  const providerTenant = at(data, ["provider", "tenantId"]);
+  const problems: Problem[] = [];
+  for (const backend of backends) {
+    if (typeof backend.tenantId !== "string" || typeof providerTenant !== "string") continue;
+    const tenant = backend.tenantId.toLowerCase();
+    const customerIndex = backend.path[0] === "customers" ? Number(backend.path[1]) : undefined;
+    const customerTenant = customerIndex === undefined ? undefined : at(customers[customerIndex], ["tenantId"]);
+    const allowed = [providerTenant, customerTenant].filter((value): value is string => typeof value === "string");
+    if (!allowed.some((value) => value.toLowerCase() === tenant)) {
+      problems.push({
+        path: [...backend.path, "tenantId"],
+        received: backend.tenantId,
+        message:
+          customerIndex === undefined
+            ? "must be the provider's tenant (provider.tenantId): every stack's state, and so what the stacks trust, would otherwise live in someone else's tenant"
+            : "must be the provider's tenant or this customer's own (tenantId): state in a third tenant would let that tenant choose the vault that encrypts this customer's data",
+      });
+    }
+  }
+  return problems;
+}
+
+/**
  * A subscription belongs to exactly one tenant: every place that names a
  * subscription together with a tenant must agree on which tenant that is.
  */
@@ -181,6 +210,20 @@ export function checkRegistry(data: unknown): Problem[] {
       });
     }
 
+    const subscription = at(customer, ["subscriptionId"]);
+    if (
+      typeof subscription === "string" &&
+      typeof tenant === "string" &&
+      subscription.toLowerCase() === tenant.toLowerCase()
+    ) {
+      problems.push({
+        path: [...base, "subscriptionId"],
+        received: subscription,
+        message:
+          "is the same GUID as tenantId; a subscription id is never its tenant's id, so one of the two was pasted in the wrong place",
+      });
+    }
+
     const vaultName = at(customer, ["keyVault", "name"]);
     const vaultUri = at(customer, ["keyVault", "uri"]);
     if (vaultName !== undefined && vaultUri !== undefined) {
@@ -270,6 +313,7 @@ export function checkRegistry(data: unknown): Problem[] {
 
   const backends = azurermBackends(data, customers);
   problems.push(...subscriptionTenants(data, customers, backends));
+  problems.push(...backendTenants(data, customers, backends));
 
   const createdGroups = new Map<string, string>();
   for (const entry of resourceGroupsBySubscription) {

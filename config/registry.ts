@@ -137,13 +137,19 @@ function sentence(file: string, data: unknown, problem: Problem): string {
   return `${file}: ${where}${customerLabel(data, problem.path)}: ${problem.message}${received}`;
 }
 
+/** Enough for a registry that reuses a few anchors per customer, far from an alias bomb. */
+const MAX_YAML_ALIASES = 10000;
+
 /** Parses and validates registry text; throws RegistryError listing every problem. */
 export function parseRegistry(text: string, file: string): Registry {
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
-  if (document.errors.length > 0) {
+  // Warnings (an unknown tag such as !env, which YAML would drop) are errors
+  // here: a registry means exactly what it says or nothing.
+  const yamlProblems = [...document.errors, ...document.warnings];
+  if (yamlProblems.length > 0) {
     throw new RegistryError(
       file,
-      document.errors.map((error) => {
+      yamlProblems.map((error) => {
         const position = error.linePos?.[0];
         const where = position ? `:${position.line}:${position.col}` : "";
         return `${file}${where}: not valid YAML: ${error.message
@@ -153,7 +159,15 @@ export function parseRegistry(text: string, file: string): Registry {
       }),
     );
   }
-  const data: unknown = document.toJS();
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    // The yaml package refuses alias expansions that could exhaust memory.
+    throw new RegistryError(file, [
+      `${file}: not valid YAML here: ${(error as Error).message}; write the values out instead of using so many aliases (*name)`,
+    ]);
+  }
   if (data === null || data === undefined) {
     throw new RegistryError(file, [
       `${file}: the file holds no registry (it is empty or only comments); it needs provider: and customers: (see README.md, "The registry")`,
@@ -182,6 +196,15 @@ export function parseRegistry(text: string, file: string): Registry {
   return normalise(parsed.data, file);
 }
 
+/** The file's text; invalid UTF-8 is an error rather than replacement characters in Azure names. */
+function decodeUtf8(bytes: Buffer, file: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new RegistryError(file, [`${file}: not valid UTF-8 text; save the registry as UTF-8`]);
+  }
+}
+
 /** Larger registries are refused before parsing: thousands of customers would exhaust memory at synth. */
 export const MAX_REGISTRY_BYTES = 1024 * 1024;
 
@@ -189,13 +212,19 @@ export const MAX_REGISTRY_BYTES = 1024 * 1024;
 export function loadRegistry(file: string): Registry {
   let text: string;
   try {
-    const size = statSync(file).size;
+    const stats = statSync(file);
+    if (!stats.isFile()) {
+      throw new RegistryError(file, [
+        `${file}: not a regular file (a folder, device or pipe); CMK_REGISTRY must name a registry YAML file`,
+      ]);
+    }
+    const size = stats.size;
     if (size > MAX_REGISTRY_BYTES) {
       throw new RegistryError(file, [
         `${file}: the file is ${size} bytes; a registry may be at most ${MAX_REGISTRY_BYTES} bytes (1 MiB, some thousands of customers), since every customer adds two stacks to synthesize`,
       ]);
     }
-    text = readFileSync(file, "utf8");
+    text = decodeUtf8(readFileSync(file), file);
   } catch (error) {
     if (error instanceof RegistryError) throw error;
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);

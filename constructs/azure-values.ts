@@ -12,6 +12,11 @@ export function federatedCredentialIssuer(providerTenantId: string): string {
   return `https://login.microsoftonline.com/${providerTenantId}/v2.0`;
 }
 
+/** A vault's data-plane URI in the public cloud, as Azure reports it. */
+export function keyVaultUriFor(vaultName: string): string {
+  return `https://${vaultName}.vault.azure.net/`;
+}
+
 /** The URL a customer's administrator opens to install the application in its tenant. */
 export function adminConsentUrl(customerTenant: string, clientId: string): string {
   return `https://login.microsoftonline.com/${customerTenant}/adminconsent?client_id=${clientId}`;

@@ -12,7 +12,16 @@ export function azurermProvider(
   scope: Construct,
   tenantId: string,
   subscriptionId: string,
-  options: { readonly storageUseAzuread?: boolean } = {},
+  options: {
+    /** Storage data-plane calls authenticate with Entra ID instead of account keys. */
+    readonly storageUseAzuread?: boolean;
+    /**
+     * Whether the provider may call the storage data plane at all. Off for
+     * storage accounts whose shared keys are off: the account is then managed
+     * through Azure Resource Manager alone, with no data role for the deployer.
+     */
+    readonly storageDataPlane?: boolean;
+  } = {},
 ): AzurermProvider {
   return new AzurermProvider(scope, "azurerm", {
     tenantId,
@@ -33,6 +42,7 @@ export function azurermProvider(
           },
         ],
         resourceGroup: [{ preventDeletionIfContainsResources: true }],
+        ...(options.storageDataPlane === false ? { storage: [{ dataPlaneAvailable: false }] } : {}),
       },
     ],
   });

@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import type { CustomerEntry, Registry } from "../config/registry";
+import { keyVaultUriFor } from "../constructs/azure-values";
 import { CustomerStorage } from "../constructs/customer-storage";
 import { azurermProvider } from "./azure-providers";
 import {
@@ -27,8 +28,11 @@ export class CmkStack extends TerraformStack {
 
     useBackend(this, name, registry.backend);
     azurermProvider(this, provider.tenantId, provider.subscriptionId, {
-      // Shared keys are off on every account, so data-plane calls use Entra ID.
+      // Shared keys are off on every account: data-plane calls, if any, use
+      // Entra ID, and none is needed, since the accounts are managed through
+      // Azure Resource Manager alone.
       storageUseAzuread: true,
+      storageDataPlane: false,
     });
 
     const identity = readStackOutputs(this, PROVIDER_STACK, registry.backend, [
@@ -40,10 +44,23 @@ export class CmkStack extends TerraformStack {
     let keyName: string;
     if (customer.key.kind === "managed") {
       const producer = customerStackName(customer.name);
-      const key = readStackOutputs(this, producer, customer.key.backend, [
-        CUSTOMER_OUTPUT.keyVaultUri,
-        CUSTOMER_OUTPUT.keyName,
-      ]);
+      const index = registry.customers.findIndex((entry) => entry.name === customer.name);
+      const key = readStackOutputs(
+        this,
+        producer,
+        customer.key.backend,
+        [CUSTOMER_OUTPUT.keyVaultUri, CUSTOMER_OUTPUT.keyName],
+        {
+          [CUSTOMER_OUTPUT.keyVaultUri]: {
+            value: keyVaultUriFor(customer.key.vault.name),
+            source: `customers[${index}].keyVault.name in the registry`,
+          },
+          [CUSTOMER_OUTPUT.keyName]: {
+            value: customer.key.key.name,
+            source: `customers[${index}].key.name in the registry`,
+          },
+        },
+      );
       keyVaultUri = key.get(CUSTOMER_OUTPUT.keyVaultUri);
       keyName = key.get(CUSTOMER_OUTPUT.keyName);
     } else {

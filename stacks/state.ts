@@ -59,12 +59,15 @@ export function remoteStateName(producer: string): string {
  * - a state without one of the outputs: a postcondition whose message lists
  *   the missing outputs and the command to run, instead of an "unsupported
  *   attribute" error on some later resource.
+ * `pinned` outputs must also equal the registry's values: state written by
+ * someone else (a customer's own backend) cannot redirect what this stack uses.
  */
 export function readStackOutputs(
   scope: Construct,
   producer: string,
   backend: Backend,
   outputs: readonly string[],
+  pinned: Readonly<Record<string, { readonly value: string; readonly source: string }>> = {},
 ): StackOutputs {
   const state =
     backend.type === "local"
@@ -83,12 +86,24 @@ export function readStackOutputs(
 
   const wanted = `[${outputs.map((output) => JSON.stringify(output)).join(", ")}]`;
   const missing = `setsubtract(${wanted}, keys(self.outputs))`;
+  // Pinned outputs must equal what the registry says, compared as Azure
+  // compares names (case-insensitive, trailing "/" ignored). A missing output
+  // counts as equal here: the first postcondition reports it.
+  const pins = Object.entries(pinned).map(([output, { value, source }]) => {
+    const expected = JSON.stringify(value.toLowerCase().replace(/\/$/, ""));
+    const actual = `lower(trimsuffix(try(self.outputs[${JSON.stringify(output)}], ${expected}), "/"))`;
+    return {
+      condition: `\${${actual} == ${expected}}`,
+      error_message: `The state of stack "${producer}" gives ${output} = \${try(self.outputs[${JSON.stringify(output)}], "")}, but the registry says ${value} (${source}). The stack's state does not match the registry: find out which is right before deploying.`,
+    };
+  });
   state.addOverride("lifecycle", {
     postcondition: [
       {
         condition: `\${length(${missing}) == 0}`,
         error_message: `The state of stack "${producer}" lacks the outputs \${join(", ", sort(${missing}))}. Deploy that stack first: npx cdktf deploy ${producer}`,
       },
+      ...pins,
     ],
   });
 

@@ -35,6 +35,20 @@ export function standInValue(address: string, attribute: string): string {
   return `stand-in:${address}.${attribute}`;
 }
 
+/**
+ * Computed attributes whose shape the stacks check (the cmk stack compares the
+ * customer's vault URI with the registry), given as Azure would compute them.
+ */
+const COMPUTED: Record<string, (input: JsonObject) => Json | undefined> = {
+  "azurerm_key_vault.vault_uri": (input) =>
+    typeof input.name === "string" ? `https://${input.name}.vault.azure.net/` : undefined,
+};
+
+function computedValue(address: string, attribute: string, input: JsonObject): Json | undefined {
+  const type = address.startsWith("data.") ? address.split(".")[1] : address.split(".")[0];
+  return COMPUTED[`${type}.${attribute}`]?.(input);
+}
+
 /** Name of the `terraform_data` resource that stands in for a resource or data source address. */
 export function standInName(address: string): string {
   return address.replace(/\./g, "--");
@@ -223,7 +237,9 @@ export function toStandIn(stackName: string, synthesized: StackJson): StackJson 
   for (const [address] of replaced) {
     const input = standIns[standInName(address)].input as JsonObject;
     // An attribute that is also an argument passes the argument on, as the real resource would.
-    for (const attribute of builder.attributes(address)) input[attribute] ??= standInValue(address, attribute);
+    for (const attribute of builder.attributes(address)) {
+      input[attribute] ??= computedValue(address, attribute, input) ?? standInValue(address, attribute);
+    }
   }
 
   const terraform: JsonObject = { ...synthesized.terraform };
