@@ -145,7 +145,6 @@ withTerraform(title, () => {
 
     test("cmk-contoso's storage CMK receives the customer's vault and key and the provider's identity and app", () => {
       const provider = project.synthesized("provider");
-      const customer = project.synthesized("customer-contoso");
       const cmk = project.synthesized("cmk-contoso");
       const identity = onlyResource(provider, "azurerm_user_assigned_identity");
 
