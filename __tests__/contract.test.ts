@@ -49,6 +49,12 @@ describe.each(REGISTRIES)("%s", (_name, registry) => {
     expect(new Set(states).size).toBe(states.length);
   });
 
+  test("every stack requires Terraform 1.2 or later, which its remote-state postconditions need", () => {
+    const versions = Object.values(synthApp(registry()).files).map((text) => parse(text).terraform?.required_version);
+
+    expect(new Set(versions)).toEqual(new Set([">= 1.2.0"]));
+  });
+
   test("no stack depends on another: each deploys on its own once its producers are deployed", () => {
     const dependencies = Object.values(synthApp(registry()).dependencies).flat();
 

@@ -50,7 +50,10 @@ describe("the terraform_data stand-in of a synthesized stack", () => {
     const synthesized = project.synthesized(stack);
     const standIn = toStandIn(stack, synthesized);
 
-    expect(standIn.terraform).toEqual({ backend: synthesized.terraform?.backend });
+    expect(standIn.terraform).toEqual({
+      backend: synthesized.terraform?.backend,
+      required_version: synthesized.terraform?.required_version,
+    });
     expect(standIn.provider).toBeUndefined();
     expect(standIn.data?.terraform_remote_state).toEqual(synthesized.data?.terraform_remote_state);
     expect(Object.keys(standIn.data ?? {})).toEqual(

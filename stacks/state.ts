@@ -24,8 +24,15 @@ function stateKey(stack: string): string {
   return `${stack}.tfstate`;
 }
 
-/** Gives a stack the backend that the registry names for it. */
+/**
+ * Oldest Terraform that runs these stacks: postconditions on data sources
+ * (the remote-state checks) need 1.2.
+ */
+export const REQUIRED_TERRAFORM = ">= 1.2.0";
+
+/** Gives a stack the backend that the registry names for it, and the Terraform it needs. */
 export function useBackend(stack: TerraformStack, stackName: string, backend: Backend): void {
+  stack.addOverride("terraform.required_version", REQUIRED_TERRAFORM);
   if (backend.type === "local") {
     new LocalBackend(stack, { path: localStatePath(backend.directory, stackName) });
   } else {

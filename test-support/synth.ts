@@ -16,6 +16,7 @@ export interface TerraformJson {
   readonly terraform?: {
     readonly backend?: Record<string, Block>;
     readonly required_providers?: Record<string, Block>;
+    readonly required_version?: string;
   };
 }
 
