@@ -89,8 +89,7 @@ function azurermBackends(data: unknown, customers: unknown[]): AzurermBackendEnt
  * be in the provider's tenant, and a customer's own backend in the provider's
  * tenant or that customer's, never another customer's.
  */
-function backendTenants(data: unknown, customers: unknown[], backends: AzurermBackendEntry[]): Problem[] {
-  const providerTenant = at(data, ["provider", "tenantId"]);
+function backendTenants({ customers, backends, providerTenant }: RegistryView): Problem[] {
   const problems: Problem[] = [];
   for (const backend of backends) {
     if (typeof backend.tenantId !== "string" || typeof providerTenant !== "string") continue;
@@ -116,7 +115,7 @@ function backendTenants(data: unknown, customers: unknown[], backends: AzurermBa
  * A subscription belongs to exactly one tenant: every place that names a
  * subscription together with a tenant must agree on which tenant that is.
  */
-function subscriptionTenants(data: unknown, customers: unknown[], backends: AzurermBackendEntry[]): Problem[] {
+function subscriptionTenants({ data, customers, backends }: RegistryView): Problem[] {
   const claims = [
     {
       path: ["provider", "subscriptionId"],
@@ -188,11 +187,19 @@ function duplicates(
   return problems;
 }
 
-export function checkRegistry(data: unknown): Problem[] {
-  const problems: Problem[] = [];
-  const providerTenant = at(data, ["provider", "tenantId"]);
-  const customers = list(at(data, ["customers"]));
+/** What every rule reads: the parsed file as it is, and a few things picked out of it. */
+interface RegistryView {
+  readonly data: unknown;
+  readonly customers: unknown[];
+  readonly providerTenant: unknown;
+  readonly backends: AzurermBackendEntry[];
+  /** Resource groups the stacks create, as "subscription/name", by where the registry names them. */
+  readonly createdGroups: { path: (string | number)[]; value: string | undefined }[];
+}
 
+/** Per customer: the customer's tenant and subscription ids. */
+function customerIds({ customers, providerTenant }: RegistryView): Problem[] {
+  const problems: Problem[] = [];
   customers.forEach((customer, index) => {
     const base = ["customers", index];
     const tenant = at(customer, ["tenantId"]);
@@ -223,7 +230,15 @@ export function checkRegistry(data: unknown): Problem[] {
           "is the same GUID as tenantId; a subscription id is never its tenant's id, so one of the two was pasted in the wrong place",
       });
     }
+  });
+  return problems;
+}
 
+/** Per customer: a vault this project creates (keyVault.name) or the customer's own (keyVault.uri), and the fields each needs. */
+function keyVaultChoice({ customers }: RegistryView): Problem[] {
+  const problems: Problem[] = [];
+  customers.forEach((customer, index) => {
+    const base = ["customers", index];
     const vaultName = at(customer, ["keyVault", "name"]);
     const vaultUri = at(customer, ["keyVault", "uri"]);
     if (vaultName !== undefined && vaultUri !== undefined) {
@@ -263,7 +278,15 @@ export function checkRegistry(data: unknown): Problem[] {
         }
       }
     }
+  });
+  return problems;
+}
 
+/** Per customer: key type against vault tier, and Key Vault's minimum rotation interval. */
+function keySettings({ customers }: RegistryView): Problem[] {
+  const problems: Problem[] = [];
+  customers.forEach((customer, index) => {
+    const base = ["customers", index];
     const keyType = at(customer, ["key", "type"]);
     const sku = at(customer, ["keyVault", "sku"]) ?? "standard";
     if (keyType === "RSA-HSM" && sku !== "premium") {
@@ -283,40 +306,27 @@ export function checkRegistry(data: unknown): Problem[] {
       });
     }
   });
+  return problems;
+}
 
-  // Resource groups that two stacks would both create in one subscription:
-  // the second deploy would fail with "already exists". Every storage resource
-  // group is in the provider's subscription, beside the provider's own.
-  const providerSubscription = at(data, ["provider", "subscriptionId"]);
-  const resourceGroupsBySubscription = [
-    {
-      path: ["provider", "resourceGroup"],
-      value: scoped(providerSubscription, at(data, ["provider", "resourceGroup"])),
-    },
-    ...customers.map((customer, index) => ({
-      path: ["customers", index, "storage", "resourceGroup"],
-      value: scoped(providerSubscription, at(customer, ["storage", "resourceGroup"])),
-    })),
-    ...customers.map((customer, index) => ({
-      path: ["customers", index, "resourceGroup"],
-      value: scoped(at(customer, ["subscriptionId"]), at(customer, ["resourceGroup"])),
-    })),
-  ];
-  problems.push(
-    ...duplicates(
-      resourceGroupsBySubscription,
-      "resource group",
-      'each stack needs a resource group of its own in a subscription, or the second deploy fails with "already exists"',
-      (value) => value.toLowerCase(),
-    ).map((problem) => ({ ...problem, received: unscoped(problem.received) })),
-  );
+/**
+ * Resource groups that two stacks would both create in one subscription: the
+ * second deploy would fail with "already exists".
+ */
+function resourceGroupClashes({ createdGroups }: RegistryView): Problem[] {
+  return duplicates(
+    createdGroups,
+    "resource group",
+    'each stack needs a resource group of its own in a subscription, or the second deploy fails with "already exists"',
+    (value) => value.toLowerCase(),
+  ).map((problem) => ({ ...problem, received: unscoped(problem.received) }));
+}
 
-  const backends = azurermBackends(data, customers);
-  problems.push(...subscriptionTenants(data, customers, backends));
-  problems.push(...backendTenants(data, customers, backends));
-
+/** State storage must exist apart from what the stacks create, and one account name means one account. */
+function backendPlacement({ customers, backends, createdGroups: groups }: RegistryView): Problem[] {
+  const problems: Problem[] = [];
   const createdGroups = new Map<string, string>();
-  for (const entry of resourceGroupsBySubscription) {
+  for (const entry of groups) {
     if (typeof entry.value === "string") createdGroups.set(entry.value.toLowerCase(), formatPath(entry.path));
   }
   const dataAccounts = new Map<string, string>();
@@ -359,8 +369,12 @@ export function checkRegistry(data: unknown): Problem[] {
       });
     }
   }
+  return problems;
+}
 
-  problems.push(
+/** Names Azure or Entra hold once: customers, tenants, redirect URIs, vaults, storage accounts. */
+function uniqueNames({ data, customers }: RegistryView): Problem[] {
+  return [
     ...duplicates(
       customers.map((customer, index) => ({ path: ["customers", index, "name"], value: at(customer, ["name"]) })),
       "customer name",
@@ -407,6 +421,45 @@ export function checkRegistry(data: unknown): Problem[] {
       "storage account name",
       "storage account names are globally unique in Azure",
     ),
-  );
-  return problems;
+  ];
+}
+
+/** The rules, each a small function of the whole registry; their problems are reported together. */
+const RULES: readonly ((view: RegistryView) => Problem[])[] = [
+  customerIds,
+  keyVaultChoice,
+  keySettings,
+  resourceGroupClashes,
+  subscriptionTenants,
+  backendTenants,
+  backendPlacement,
+  uniqueNames,
+];
+
+export function checkRegistry(data: unknown): Problem[] {
+  const customers = list(at(data, ["customers"]));
+  const providerSubscription = at(data, ["provider", "subscriptionId"]);
+  // Every storage resource group is in the provider's subscription, beside the provider's own.
+  const createdGroups = [
+    {
+      path: ["provider", "resourceGroup"],
+      value: scoped(providerSubscription, at(data, ["provider", "resourceGroup"])),
+    },
+    ...customers.map((customer, index) => ({
+      path: ["customers", index, "storage", "resourceGroup"],
+      value: scoped(providerSubscription, at(customer, ["storage", "resourceGroup"])),
+    })),
+    ...customers.map((customer, index) => ({
+      path: ["customers", index, "resourceGroup"],
+      value: scoped(at(customer, ["subscriptionId"]), at(customer, ["resourceGroup"])),
+    })),
+  ];
+  const view: RegistryView = {
+    data,
+    customers,
+    providerTenant: at(data, ["provider", "tenantId"]),
+    backends: azurermBackends(data, customers),
+    createdGroups,
+  };
+  return RULES.flatMap((rule) => rule(view));
 }
