@@ -2,11 +2,7 @@ import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { StorageAccount } from "@cdktf/provider-azurerm/lib/storage-account";
 import { StorageAccountCustomerManagedKeyA } from "@cdktf/provider-azurerm/lib/storage-account-customer-managed-key";
 import type { Registry } from "../config/registry";
-import {
-  DATA_SAFE_KEY_VAULT_FEATURES,
-  PROVIDER_SUBSCRIPTION,
-  PROVIDER_TENANT,
-} from "../test-support/azure-expectations";
+import { PROVIDER_SUBSCRIPTION, PROVIDER_TENANT } from "../test-support/azure-expectations";
 import {
   CUSTOMER_AZURERM_BACKEND,
   customerBackendRegistry,
@@ -323,10 +319,6 @@ describe("provider", () => {
       ["features", 0, "storage", 0, "data_plane_available"],
       false,
     );
-  });
-
-  test.each(DATA_SAFE_KEY_VAULT_FEATURES)("azurerm features.key_vault sets %s = %p", (feature, value) => {
-    expect(providerBlock(synthCmk(), AzurermProvider)).toHaveProperty(["features", 0, "key_vault", 0, feature], value);
   });
 });
 

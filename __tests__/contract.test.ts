@@ -2,8 +2,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import type { Registry } from "../config/registry";
 import { customerBackendRegistry, exampleRegistry, twoCustomerRegistry } from "../test-support/example-registry";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { DATA_SAFE_KEY_VAULT_FEATURES } from "../test-support/azure-expectations";
 import { checkStateContract, postconditionOutputs } from "../test-support/state-contract";
-import { parse, remoteStates, stringsIn, synthApp } from "../test-support/synth";
+import { parse, providerBlock, remoteStates, stringsIn, synthApp, synthStack } from "../test-support/synth";
 
 const REGISTRIES: [string, () => Registry][] = [
   ["the example registry", exampleRegistry],
@@ -119,6 +121,15 @@ describe("the contract check itself", () => {
 
     expect(checkStateContract({ ...app, files: { ...app.files, "cmk-contoso": cmk } }).problems).toEqual(
       expect.arrayContaining([expect.stringContaining("the state of 0 stacks")]),
+    );
+  });
+});
+
+describe.each(["provider", "customer-contoso", "cmk-contoso"])("the %s stack's azurerm provider", (stack) => {
+  test.each(DATA_SAFE_KEY_VAULT_FEATURES)("features.key_vault sets %s = %p", (feature, value) => {
+    expect(providerBlock(synthStack(exampleRegistry(), stack), AzurermProvider)).toHaveProperty(
+      ["features", 0, "key_vault", 0, feature],
+      value,
     );
   });
 });

@@ -13,7 +13,6 @@ import {
   CRYPTO_SERVICE_ENCRYPTION_USER,
   CUSTOMER_SUBSCRIPTION,
   CUSTOMER_TENANT,
-  DATA_SAFE_KEY_VAULT_FEATURES,
 } from "../test-support/azure-expectations";
 import { customerBackendRegistry, exampleRegistry, registryWith } from "../test-support/example-registry";
 import {
@@ -344,13 +343,6 @@ describe("providers", () => {
 
   test("azuread pins tenant_id to the customer's", () => {
     expect(providerBlock(synthCustomer(), AzureadProvider).tenant_id).toBe(CUSTOMER_TENANT);
-  });
-
-  test.each(DATA_SAFE_KEY_VAULT_FEATURES)("azurerm features.key_vault sets %s = %p", (feature, value) => {
-    expect(providerBlock(synthCustomer(), AzurermProvider)).toHaveProperty(
-      ["features", 0, "key_vault", 0, feature],
-      value,
-    );
   });
 });
 

@@ -5,11 +5,7 @@ import { AzureadProvider } from "@cdktf/provider-azuread/lib/provider";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import type { Registry } from "../config/registry";
-import {
-  DATA_SAFE_KEY_VAULT_FEATURES,
-  PROVIDER_SUBSCRIPTION,
-  PROVIDER_TENANT,
-} from "../test-support/azure-expectations";
+import { PROVIDER_SUBSCRIPTION, PROVIDER_TENANT } from "../test-support/azure-expectations";
 import { exampleRegistry, registryWith } from "../test-support/example-registry";
 import { onlyResource, parse, providerBlock, reference, dataReference, synthStack } from "../test-support/synth";
 
@@ -155,13 +151,6 @@ describe("providers", () => {
 
   test("azuread pins tenant_id to the provider's", () => {
     expect(providerBlock(synthProvider(), AzureadProvider).tenant_id).toBe(PROVIDER_TENANT);
-  });
-
-  test.each(DATA_SAFE_KEY_VAULT_FEATURES)("azurerm features.key_vault sets %s = %p", (feature, value) => {
-    expect(providerBlock(synthProvider(), AzurermProvider)).toHaveProperty(
-      ["features", 0, "key_vault", 0, feature],
-      value,
-    );
   });
 });
 
