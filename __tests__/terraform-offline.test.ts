@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { loadRegistry, Registry } from "../config/registry";
-import { EXTERNAL_CUSTOMER, twoCustomerRegistry } from "../test-support/example-registry";
+import type { Registry } from "../config/registry";
+import { exampleRegistry, EXTERNAL_CUSTOMER, twoCustomerRegistry } from "../test-support/example-registry";
 import {
   StackJson,
   standInValue,
@@ -15,7 +15,6 @@ import {
 // remote-state reads as synthesized, resources stood in for by terraform_data
 // (see test-support/terraform-stand-in.ts). No provider download, no Azure.
 
-const EXAMPLE_REGISTRY = "registry/registry.yaml";
 const STATE_DIRECTORY = "terraform-state";
 const EXAMPLE_STACKS = ["provider", "customer-contoso", "cmk-contoso"];
 const FABRIKAM_VAULT_URI = EXTERNAL_CUSTOMER.keyVault.uri;
@@ -42,7 +41,7 @@ function withoutOutputs(removed: readonly string[]) {
 describe("the terraform_data stand-in of a synthesized stack", () => {
   let project: SynthesizedProject;
   beforeAll(() => {
-    project = new SynthesizedProject(loadRegistry(EXAMPLE_REGISTRY));
+    project = new SynthesizedProject(exampleRegistry());
   });
   afterAll(() => project.remove());
 
@@ -110,7 +109,7 @@ withTerraform(title, () => {
     const results = new Map<string, TerraformResult>();
 
     beforeAll(() => {
-      project = standInProject(loadRegistry(EXAMPLE_REGISTRY));
+      project = standInProject(exampleRegistry());
       for (const stack of order) results.set(stack, project.deploy(stack));
     });
 
@@ -172,7 +171,7 @@ withTerraform(title, () => {
       { stack: "customer-contoso", missing: ["provider"] },
       { stack: "cmk-contoso", missing: ["provider", "customer-contoso"] },
     ])("$stack fails and names $missing as the stack(s) to deploy first", ({ stack, missing }) => {
-      const project = standInProject(loadRegistry(EXAMPLE_REGISTRY));
+      const project = standInProject(exampleRegistry());
 
       const result = project.deploy(stack);
 
@@ -212,7 +211,7 @@ withTerraform(title, () => {
     ])(
       "$consumer fails its plan with the postcondition message when $producer lacks $lacks",
       ({ consumer, producer: lacking, lacks, message }) => {
-        const project = standInProject(loadRegistry(EXAMPLE_REGISTRY));
+        const project = standInProject(exampleRegistry());
         const producers = project.stacks.slice(0, project.stacks.indexOf(consumer));
         for (const producer of producers) {
           project.useStandIn(producer, withoutOutputs(producer === lacking ? lacks : []));
@@ -245,7 +244,7 @@ withTerraform(title, () => {
     ])(
       "stops cmk-contoso's plan when the customer state's $output is not the registry's",
       ({ output, value, message }) => {
-        const project = standInProject(loadRegistry(EXAMPLE_REGISTRY));
+        const project = standInProject(exampleRegistry());
         project.useStandIn("provider");
         expect(outcome("provider", project.deploy("provider"))).toEqual({ stack: "provider", ok: true, output: "" });
         project.useStandIn("customer-contoso", (standIn) => ({

@@ -59,6 +59,8 @@ export interface StorageAccountEntry {
 }
 
 export interface CustomerEntry {
+  /** Position in the registry's customers list, for messages that name the field (customers[0].key.size). */
+  readonly index: number;
   readonly name: string;
   readonly tenantId: string;
   readonly key: ManagedCustomerKey | ExternalCustomerKey;
@@ -175,7 +177,7 @@ export function parseRegistry(text: string, file: string): Registry {
   }
 
   const problems: Problem[] = [];
-  const parsed = registrySchema.safeParse(data ?? {}, { reportInput: true });
+  const parsed = registrySchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       let received = issue.code === "unrecognized_keys" ? undefined : issue.input;
@@ -251,7 +253,7 @@ function normalise(raw: RawRegistry, file: string): Registry {
       identityName: provider.identity.name,
       credentialDisplayName: provider.federatedCredential.displayName,
     },
-    customers: raw.customers.map((customer): CustomerEntry => {
+    customers: raw.customers.map((customer, index): CustomerEntry => {
       const vault = customer.keyVault;
       const key: ManagedCustomerKey | ExternalCustomerKey =
         vault.uri !== undefined
@@ -277,6 +279,7 @@ function normalise(raw: RawRegistry, file: string): Registry {
               },
             };
       return {
+        index,
         name: customer.name,
         tenantId: customer.tenantId,
         key,

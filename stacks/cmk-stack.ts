@@ -44,7 +44,6 @@ export class CmkStack extends TerraformStack {
     let keyName: string;
     if (customer.key.kind === "managed") {
       const producer = customerStackName(customer.name);
-      const index = registry.customers.findIndex((entry) => entry.name === customer.name);
       const key = readStackOutputs(
         this,
         producer,
@@ -53,11 +52,11 @@ export class CmkStack extends TerraformStack {
         {
           [CUSTOMER_OUTPUT.keyVaultUri]: {
             value: keyVaultUriFor(customer.key.vault.name),
-            source: `customers[${index}].keyVault.name in the registry`,
+            source: `customers[${customer.index}].keyVault.name in the registry`,
           },
           [CUSTOMER_OUTPUT.keyName]: {
             value: customer.key.key.name,
-            source: `customers[${index}].key.name in the registry`,
+            source: `customers[${customer.index}].key.name in the registry`,
           },
         },
       );

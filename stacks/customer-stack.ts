@@ -54,9 +54,8 @@ export class CustomerStack extends TerraformStack {
     });
 
     if (key.key.size === 2048) {
-      const index = registry.customers.findIndex((entry) => entry.name === customer.name);
       Annotations.of(this.keyVault.key).addWarning(
-        `${registry.file}: customers[${index}].key.size (customer "${customer.name}"): 2048 is accepted by every encrypting service, but 3072 (the default) is stronger.`,
+        `${registry.file}: customers[${customer.index}].key.size (customer "${customer.name}"): 2048 is accepted by every encrypting service, but 3072 (the default) is stronger.`,
       );
     }
 
